@@ -1,0 +1,1 @@
+"""Shared layer of the serverless shop: cache, sharding, resilience, events, observability, errors."""
