@@ -1,0 +1,37 @@
+"""Fixtures of the shared layer's tests.
+
+Part A (cache, sharding, resilience): a real Redis (REDIS_URL or 127.0.0.1:6379 when it answers,
+else a redis-server started for the session), on a DB index of its own, flushed before every test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+from localcloud.redisd import RedisHandle, ensure_redis
+from shop.redis_client import create_redis
+
+LAYER_TEST_DB = 11  # the layer tests' own DB index: flushing it never touches other data
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisHandle]:
+    handle = ensure_redis()
+    yield handle
+    handle.stop()  # stops only a server this session started
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisHandle) -> str:
+    return redis_server.url.rsplit("/", 1)[0] + f"/{LAYER_TEST_DB}"
+
+
+@pytest.fixture
+def redis_db(redis_url: str) -> Iterator[redis.Redis]:
+    """A client with the layer's short timeouts on an empty DB."""
+    client = create_redis(redis_url, connect_timeout=1.0, socket_timeout=1.0)
+    client.flushdb()
+    yield client
+    client.close()
