@@ -58,11 +58,11 @@ def load_handler(task_root: str, layer_paths: list[str], handler_name: str) -> A
     try:
         module = importlib.import_module(module_name.replace("/", "."))
     except ImportError as error:
-        raise _InitError(error, "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}")
+        raise _InitError(error, "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from error
     try:
         return getattr(module, function_name)
     except AttributeError:
-        raise _InitError(None, "Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'")
+        raise _InitError(None, "Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'") from None
 
 
 class _InitError(Exception):
