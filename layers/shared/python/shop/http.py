@@ -113,7 +113,11 @@ class ShopResolver(APIGatewayRestResolver):
         response = super().resolve(event, context)
         correlation_id = get_correlation_id()
         if correlation_id:
-            response.setdefault("headers", {})[CORRELATION_HEADER] = correlation_id
+            # REST API (v1) responses carry multiValueHeaders; other event sources plain headers.
+            if "multiValueHeaders" in response:
+                response["multiValueHeaders"][CORRELATION_HEADER] = [correlation_id]
+            else:
+                response.setdefault("headers", {})[CORRELATION_HEADER] = correlation_id
         return response
 
     def _resolve(self) -> Any:
@@ -126,7 +130,7 @@ class ShopResolver(APIGatewayRestResolver):
                 details={"limit": self.max_body_bytes, "size": size},
             )
 
-            def reject() -> Response:
+            def reject():  # no return annotation: Powertools would build a response model from it
                 raise error
 
             path = self.current_event.path
