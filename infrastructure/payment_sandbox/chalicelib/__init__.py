@@ -1,0 +1,1 @@
+"""The payment sandbox's library: a stand-in card processor, kept free of Chalice so it tests alone."""

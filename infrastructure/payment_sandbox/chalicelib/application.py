@@ -1,0 +1,243 @@
+"""The sandbox's HTTP API as a Chalice app: auth, switches, idempotency, then the processor."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Chalice, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from .models import AmountRequest, AuthorizationRequest, EmptyRequest, Switches
+from .processor import Processor, SandboxError
+from .store import ClaimOutcome, InMemoryStore, SandboxStore, StoredResponse
+from .switches import SwitchBoard
+from .webhooks import WebhookDispatcher
+
+DEFAULT_API_KEY = "sk_test_local"
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+_MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """What a sandbox starts with: accepted secret keys (one merchant each) and initial switches."""
+
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    switches: Switches = field(default_factory=Switches)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+                 ) -> SandboxSettings:
+        """SANDBOX_API_KEY (comma-separated for several merchants), SANDBOX_WEBHOOK_URL/_SECRET,
+        then `overrides` (wire names, as `PUT /_sandbox/config` takes them)."""
+        env = os.environ if environ is None else environ
+        keys = tuple(k.strip() for k in env.get("SANDBOX_API_KEY", DEFAULT_API_KEY).split(",") if k.strip())
+        initial: dict[str, Any] = {}
+        if env.get("SANDBOX_WEBHOOK_URL"):
+            initial["webhookUrl"] = env["SANDBOX_WEBHOOK_URL"]
+        if env.get("SANDBOX_WEBHOOK_SECRET"):
+            initial["webhookSecret"] = env["SANDBOX_WEBHOOK_SECRET"]
+        initial.update(overrides or {})
+        return cls(api_keys=keys or (DEFAULT_API_KEY,), switches=Switches.model_validate(initial))
+
+
+def merchant_of(api_key: str) -> str:
+    """A stable merchant account id per secret key: idempotency keys and data are scoped by it."""
+    return "acct_" + hashlib.sha256(api_key.encode()).hexdigest()[:16]
+
+
+def create_app(settings: SandboxSettings | None = None, store: SandboxStore | None = None) -> Chalice:
+    """A fresh app with its own state (chalice.local rebinds an app's class, so one app per server)."""
+    settings = settings or SandboxSettings.from_env()
+    store = store or InMemoryStore()
+    switchboard = SwitchBoard(settings.switches)
+    webhooks = WebhookDispatcher(lambda: switchboard.current)
+    processor = Processor(store, publish=webhooks.publish)
+    app = Chalice(app_name="payment-sandbox")
+    # Reachable by server.py (to stop webhook threads) and tests; not part of the HTTP API.
+    app.sandbox = _Parts(store, switchboard, webhooks, processor)  # type: ignore[attr-defined]
+
+    def _merchant() -> str:
+        return merchant_of(_bearer(app.current_request) or "")
+
+    @app.middleware("http")
+    def authenticate_and_inject_faults(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        token = _bearer(event)
+        if token is None or not any(hmac.compare_digest(token, key) for key in settings.api_keys):
+            return _error(SandboxError(401, "unauthorized", "Invalid API key provided."))
+        if not event.path.startswith("/_sandbox"):
+            delay = switchboard.delay_seconds()
+            if delay > 0:
+                time.sleep(delay)
+            fault = switchboard.injected_fault()
+            if fault is not None:
+                store.count("errors")
+                return _error(SandboxError(503, "service_unavailable",
+                                           f"The processor is unavailable ({fault}); retry later."))
+        return get_response(event)
+
+    def idempotent(path: str, model: type[BaseModel], action: Callable[[Any], tuple[int, dict[str, Any]]],
+                   *, key_required: bool) -> Response:
+        """Run `action` at most once per (merchant, endpoint, Idempotency-Key) and replay its answer."""
+        request = app.current_request
+        try:
+            payload = _json_body(request)
+            parsed = _validate(model, payload)
+        except SandboxError as error:
+            return _error(error)  # invalid requests are not remembered, as at Stripe
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            if key_required:
+                return _error(SandboxError(400, "idempotency_key_missing",
+                                           "This endpoint requires an Idempotency-Key header.",
+                                           param="Idempotency-Key"))
+            return _run(action, parsed)
+        if not key or len(key) > _MAX_IDEMPOTENCY_KEY_LENGTH:
+            return _error(SandboxError(400, "invalid_request", "Idempotency-Key must be 1 to 255 characters.",
+                                       param="Idempotency-Key"))
+        scope = f"{_merchant()} POST {path} {key}"
+        fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        claim = store.claim_idempotency_key(scope, fingerprint, time.time(), IDEMPOTENCY_TTL_SECONDS)
+        if claim.outcome is ClaimOutcome.IN_PROGRESS:
+            return _error(SandboxError(409, "idempotency_in_progress",
+                                       "A request with this Idempotency-Key is still being processed."))
+        if claim.outcome is ClaimOutcome.MISMATCH:
+            return _error(SandboxError(422, "idempotency_key_reused",
+                                       "This Idempotency-Key was already used with a different request body."))
+        if claim.outcome is ClaimOutcome.REPLAY and claim.response is not None:
+            return Response(claim.response.body, status_code=claim.response.status,
+                            headers={"Idempotent-Replayed": "true"})
+        try:
+            status, body = _outcome(action, parsed)
+        except BaseException:
+            store.release_idempotency_key(scope)  # a crash is not an answer: the key may be retried
+            raise
+        store.finish_idempotency_key(scope, StoredResponse(status, body))
+        return Response(body, status_code=status)
+
+    @app.route("/v1/authorizations", methods=["POST"])
+    def authorize() -> Response:
+        return idempotent("/v1/authorizations", AuthorizationRequest,
+                          lambda req: (201, processor.authorize(_merchant(), req)), key_required=True)
+
+    @app.route("/v1/authorizations", methods=["GET"])
+    def list_authorizations() -> Response:
+        reference = (app.current_request.query_params or {}).get("reference")
+        return Response({"object": "list", "items": processor.find(_merchant(), reference)})
+
+    @app.route("/v1/authorizations/{authorization_id}", methods=["GET"])
+    def get_authorization(authorization_id: str) -> Response:
+        return _run(lambda _: (200, processor.get(_merchant(), authorization_id)), None)
+
+    @app.route("/v1/authorizations/{authorization_id}/capture", methods=["POST"])
+    def capture(authorization_id: str) -> Response:
+        return idempotent(f"/v1/authorizations/{authorization_id}/capture", AmountRequest,
+                          lambda req: (200, processor.capture(_merchant(), authorization_id, req.amount)),
+                          key_required=False)
+
+    @app.route("/v1/authorizations/{authorization_id}/void", methods=["POST"])
+    def void(authorization_id: str) -> Response:
+        return idempotent(f"/v1/authorizations/{authorization_id}/void", EmptyRequest,
+                          lambda _: (200, processor.void(_merchant(), authorization_id)), key_required=False)
+
+    @app.route("/v1/authorizations/{authorization_id}/refunds", methods=["POST"])
+    def refund(authorization_id: str) -> Response:
+        return idempotent(f"/v1/authorizations/{authorization_id}/refunds", AmountRequest,
+                          lambda req: (201, processor.refund(_merchant(), authorization_id, req.amount)),
+                          key_required=False)
+
+    @app.route("/_sandbox/config", methods=["GET"])
+    def get_config() -> Response:
+        return Response(switchboard.current.public())
+
+    @app.route("/_sandbox/config", methods=["PUT"])
+    def put_config() -> Response:
+        try:
+            payload = _json_body(app.current_request)
+            if not isinstance(payload, dict):
+                raise SandboxError(400, "invalid_request", "The body must be a JSON object.")
+            return Response(switchboard.update(payload).public())
+        except ValidationError as error:
+            return _error(_invalid(error))
+        except SandboxError as error:
+            return _error(error)
+
+    @app.route("/_sandbox/reset", methods=["POST"])
+    def reset() -> Response:
+        store.reset()
+        switchboard.reset()
+        webhooks.reset_counts()
+        return Response({"reset": True, "config": switchboard.current.public()})
+
+    @app.route("/_sandbox/stats", methods=["GET"])
+    def stats() -> Response:
+        return Response({**processor.stats(), "webhooks": webhooks.counts()})
+
+    @app.route("/_sandbox/ledger", methods=["GET"])
+    def ledger() -> Response:
+        reference = (app.current_request.query_params or {}).get("reference")
+        return Response({"object": "list", "items": store.ledger(reference)})
+
+    return app
+
+
+@dataclass(frozen=True)
+class _Parts:
+    store: SandboxStore
+    switchboard: SwitchBoard
+    webhooks: WebhookDispatcher
+    processor: Processor
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _json_body(request: Request) -> Any:
+    raw = request.raw_body or b""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise SandboxError(400, "invalid_request", "The body is not valid JSON.") from None
+
+
+def _validate(model: type[BaseModel], payload: Any) -> BaseModel:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise _invalid(error) from None
+
+
+def _invalid(error: ValidationError) -> SandboxError:
+    problems = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+    first = problems[0] if problems else {"field": None, "message": "invalid request"}
+    return SandboxError(400, "invalid_request", f"{first['field']}: {first['message']}",
+                        param=first["field"], details=problems)
+
+
+def _outcome(action: Callable[[Any], tuple[int, dict[str, Any]]], parsed: Any) -> tuple[int, dict[str, Any]]:
+    try:
+        return action(parsed)
+    except SandboxError as error:
+        return error.status, error.body()
+
+
+def _run(action: Callable[[Any], tuple[int, dict[str, Any]]], parsed: Any) -> Response:
+    status, body = _outcome(action, parsed)
+    return Response(body, status_code=status)
+
+
+def _error(error: SandboxError) -> Response:
+    return Response(error.body(), status_code=error.status)
