@@ -10,6 +10,7 @@ TOOLS_VENV := .venv-tools
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
 export PYTHONPATH := $(CURDIR)/infrastructure/local:$(CURDIR)/layers/shared/python:$(CURDIR)
 export AWS_DEFAULT_REGION ?= us-east-1
+export SAM_CLI_TELEMETRY := 0
 
 # The local cloud's ports (LocalStack's edge port for the AWS endpoint, SAM CLI's for the API).
 LOCAL_API_PORT ?= 3000
