@@ -86,8 +86,6 @@ def get_metrics() -> Metrics:
     if _metrics is None:
         from aws_lambda_powertools import Metrics
 
-        # A handler that adds no metric of its own is normal (the cold-start metric still goes out).
-        warnings.filterwarnings("ignore", message="No application metrics to publish")
         namespace = env_str("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE_DEFAULT)
         _metrics = Metrics(namespace=namespace, service=service_name())
     return _metrics
@@ -195,7 +193,15 @@ def instrument(handler: Handler) -> Handler:
     # Order: logger outermost (its state is set first and cleared per invocation), metrics innermost.
     traced = tracer.capture_lambda_handler(metrics.log_metrics(capture_cold_start_metric=True)(entry))
     wrapped = logger.inject_lambda_context(clear_state=True)(traced)
-    return functools.wraps(handler)(wrapped)  # type: ignore[return-value]
+
+    @functools.wraps(handler)
+    def invoke(event: Any, context: Any) -> Any:
+        with warnings.catch_warnings():
+            # A handler that adds no metric of its own is normal (the cold-start metric still goes out).
+            warnings.filterwarnings("ignore", message="No application metrics to publish")
+            return wrapped(event, context)
+
+    return invoke  # type: ignore[return-value]
 
 
 # ------------------------------------------------------------------ no-op tracing provider
