@@ -35,3 +35,11 @@ def redis_db(redis_url: str) -> Iterator[redis.Redis]:
     client.flushdb()
     yield client
     client.close()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A Redis URL where nothing listens (connection refused at once)."""
+    from localcloud.redisd import free_port
+
+    return f"redis://127.0.0.1:{free_port()}/0"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import threading
 import time
 from collections import deque
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     import redis
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 _FAILED, _SLOW = 1, 2  # outcome bits stored in the window
@@ -154,8 +156,8 @@ if st == 'closed' then
   if calls > size then
     local old = tonumber(redis.call('RPOP', w))
     calls = redis.call('HINCRBY', h, 'calls', -1)
-    fails = redis.call('HINCRBY', h, 'fail', -(old % 2))
-    slows = redis.call('HINCRBY', h, 'slow', -math.floor(old / 2))
+    fails = redis.call('HINCRBY', h, 'fail', 0 - old % 2)
+    slows = redis.call('HINCRBY', h, 'slow', 0 - math.floor(old / 2))
   end
   if calls >= min_calls and (fails * 100 >= fail_thr * calls or slows * 100 >= slow_thr * calls) then
     trip()
@@ -388,7 +390,9 @@ class CircuitBreaker:
             return self._shared, "redis"
         return self._local, "memory"
 
-    def _mark_redis_down(self, _exc: BaseException) -> None:
+    def _mark_redis_down(self, exc: BaseException) -> None:
+        _log.warning("circuit %r: Redis unusable (%s: %s); using the local breaker for %.1fs",
+                     self.name, type(exc).__name__, exc, self.config.redis_retry_interval)
         self._redis_down_until = self._clock() + self.config.redis_retry_interval
 
     def _acquire(self) -> _Permit:
