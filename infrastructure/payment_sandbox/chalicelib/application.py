@@ -74,15 +74,19 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
         if token is None or not any(hmac.compare_digest(token, key) for key in settings.api_keys):
             return _error(SandboxError(401, "unauthorized", "Invalid API key provided."))
         if not event.path.startswith("/_sandbox"):
-            delay = switchboard.delay_seconds()
-            if delay > 0:
-                time.sleep(delay)
             fault = switchboard.injected_fault()
             if fault is not None:
                 store.count("errors")
                 return _error(SandboxError(503, "service_unavailable",
                                            f"The processor is unavailable ({fault}); retry later."))
+            if event.method != "POST":
+                simulate_processing_time()  # POSTs wait inside `idempotent`, holding their key
         return get_response(event)
+
+    def simulate_processing_time() -> None:
+        delay = switchboard.delay_seconds()
+        if delay > 0:
+            time.sleep(delay)
 
     def idempotent(path: str, model: type[BaseModel], action: Callable[[Any], tuple[int, dict[str, Any]]],
                    *, key_required: bool) -> Response:
@@ -99,6 +103,7 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
                 return _error(SandboxError(400, "idempotency_key_missing",
                                            "This endpoint requires an Idempotency-Key header.",
                                            param="Idempotency-Key"))
+            simulate_processing_time()
             return _run(action, parsed)
         if not key or len(key) > _MAX_IDEMPOTENCY_KEY_LENGTH:
             return _error(SandboxError(400, "invalid_request", "Idempotency-Key must be 1 to 255 characters.",
@@ -116,6 +121,7 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
             return Response(claim.response.body, status_code=claim.response.status,
                             headers={"Idempotent-Replayed": "true"})
         try:
+            simulate_processing_time()
             status, body = _outcome(action, parsed)
         except BaseException:
             store.release_idempotency_key(scope)  # a crash is not an answer: the key may be retried
