@@ -84,7 +84,8 @@ def start_sandbox(
     server = LocalDevServer(app, Config.create(chalice_stage="dev"), host, port, handler_cls=handler)
     bound_host, bound_port = server.server.server_address[:2]
     # Listening already (the socket is bound and listening once HTTPServer is built).
-    thread = threading.Thread(target=server.server.serve_forever, name="payment-sandbox", daemon=True)
+    # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
+    thread = threading.Thread(target=server.server.serve_forever, args=(0.05,), name="payment-sandbox", daemon=True)
     thread.start()
     return SandboxServer(f"http://{bound_host}:{bound_port}", settings.api_keys[0], app, server, thread)
 
