@@ -94,8 +94,8 @@ def _throttle_of(settings: dict[str, Any], rate_key: str, burst_key: str) -> tup
 
 
 def _decode_resource_path(path: str) -> str:
-    # MethodSettings encode "/" inside a resource path as "~1" (JSON pointer style).
-    return path.replace("~1", "/")
+    # MethodSettings write /a/b as "/~1a~1b"; a plain "/a/b" is taken as is.
+    return path[1:].replace("~1", "/") if path.startswith("/~1") else path
 
 
 def _method_throttles(stage: Resource | None) -> tuple[tuple[float, float] | None, dict[str, tuple[float, float]]]:

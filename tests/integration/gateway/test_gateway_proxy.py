@@ -1,0 +1,235 @@
+"""Routing, the REST proxy event and the mapping of Lambda results, through a real uvicorn."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+from conftest import ACCOUNT, API_ID, TinyResolver, function_name, load_template, ok_json, translate
+from localcloud.gateway import LocalApiGateway, Route
+from localcloud.invoker import InvokeResult
+
+ECHO = function_name("EchoFunction")
+
+
+def test_routes_list_every_method_with_its_function_authorizer_and_key(make_stack):
+    from conftest import FakeInvoker
+
+    routes = LocalApiGateway(make_stack(), FakeInvoker()).routes()
+
+    assert Route("GET", "/items/{itemId}", ECHO, "CognitoAuthorizer", False) in routes
+    assert Route("ANY", "/public/{proxy+}", ECHO, None, False) in routes
+    assert Route("GET", "/partner/orders", function_name("PartnerFunction"), None, True) in routes
+    assert Route("OPTIONS", "/items", None, None, False) in routes  # the CORS mock
+
+
+def test_the_real_template_serves_health_without_authorizer():
+    from conftest import FakeInvoker
+
+    stack = TinyResolver(translate(load_template(with_test_routes=False)), {}).stack()
+    routes = LocalApiGateway(stack, FakeInvoker()).routes()
+
+    assert Route("GET", "/health", function_name("HealthFunction"), None, False) in routes
+
+
+def test_unknown_path_answers_403_missing_authentication_token(gw):
+    response = gw.client.get("/nowhere")
+
+    assert response.status_code == 403
+    assert response.json() == {"message": "Missing Authentication Token"}
+    assert response.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+    assert gw.invoker.calls == []
+
+
+def test_known_path_with_unsupported_method_answers_403(gw):
+    response = gw.client.delete("/health")
+
+    assert response.status_code == 403
+    assert response.json() == {"message": "Missing Authentication Token"}
+
+
+def test_greedy_proxy_takes_the_rest_of_the_path(gw):
+    response = gw.client.put("/public/a/b%20c/d")
+
+    assert response.status_code == 200
+    event = gw.invoker.last_event
+    assert event["resource"] == "/public/{proxy+}"
+    assert event["pathParameters"] == {"proxy": "a/b c/d"}
+    assert event["httpMethod"] == "PUT"
+
+
+def test_literal_segment_wins_over_greedy_proxy_and_params_are_decoded(gw):
+    gw.client.get("/files/my%20bucket/special")
+    assert gw.invoker.last_event["resource"] == "/files/{bucket}/special"
+    assert gw.invoker.last_event["pathParameters"] == {"bucket": "my bucket"}
+
+    gw.client.get("/files/b1/x/y.txt")
+    assert gw.invoker.last_event["resource"] == "/files/{bucket}/{proxy+}"
+    assert gw.invoker.last_event["pathParameters"] == {"bucket": "b1", "proxy": "x/y.txt"}
+
+
+def test_stage_prefix_is_accepted_and_kept_in_request_context_path(gw):
+    response = gw.client.get("/dev/health")
+
+    assert response.status_code == 200
+    event = gw.invoker.last_event
+    assert event["path"] == "/health"
+    assert event["requestContext"]["path"] == "/dev/health"
+    assert event["requestContext"]["stage"] == "dev"
+
+
+def test_event_carries_query_headers_and_context_as_rest_api_v1(gw):
+    gw.client.get(
+        "/public/x?color=red&size=1&size=2&empty=",
+        headers=[("X-Tag", "a"), ("X-Tag", "b"), ("User-Agent", "tests/1.0")],
+    )
+
+    event = gw.invoker.last_event
+    assert event["queryStringParameters"] == {"color": "red", "size": "2", "empty": ""}
+    assert event["multiValueQueryStringParameters"] == {"color": ["red"], "size": ["1", "2"], "empty": [""]}
+    assert event["headers"]["X-Tag"] == "b"
+    assert event["multiValueHeaders"]["X-Tag"] == ["a", "b"]
+    assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
+    assert event["headers"]["X-Amzn-Trace-Id"].startswith("Root=1-")
+    assert event["body"] is None and event["isBase64Encoded"] is False
+    assert event["stageVariables"] is None
+    context = event["requestContext"]
+    assert context["apiId"] == API_ID and context["accountId"] == ACCOUNT
+    assert context["resourcePath"] == "/public/{proxy+}" and context["httpMethod"] == "GET"
+    assert context["identity"]["sourceIp"] == "127.0.0.1"
+    assert context["identity"]["userAgent"] == "tests/1.0"
+    assert abs(context["requestTimeEpoch"] - time.time() * 1000) < 5000
+    assert len(context["requestId"]) == 36
+    assert "authorizer" not in context
+
+
+def test_event_without_query_has_null_query_and_path_parameters(gw):
+    gw.client.get("/health")
+
+    event = gw.invoker.last_event
+    assert event["queryStringParameters"] is None
+    assert event["multiValueQueryStringParameters"] is None
+    assert event["pathParameters"] is None
+
+
+def test_text_body_is_passed_as_string_and_binary_body_as_base64(gw):
+    gw.client.post("/public/upload", content=json.dumps({"a": 1}), headers={"Content-Type": "application/json"})
+    assert gw.invoker.last_event["body"] == '{"a": 1}'
+    assert gw.invoker.last_event["isBase64Encoded"] is False
+
+    raw = bytes(range(256))
+    gw.client.post("/public/upload", content=raw, headers={"Content-Type": "application/octet-stream"})
+    event = gw.invoker.last_event
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == raw
+
+
+def test_function_response_headers_multi_value_headers_and_base64_body(gw):
+    gw.invoker.handlers[ECHO] = lambda event: InvokeResult(
+        payload={
+            "statusCode": 201,
+            "headers": {"Content-Type": "image/png", "X-One": "1"},
+            "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]},
+            "body": base64.b64encode(b"\x89PNG").decode(),
+            "isBase64Encoded": True,
+        }
+    )
+
+    response = gw.client.get("/public/img")
+
+    assert response.status_code == 201
+    assert response.content == b"\x89PNG"
+    assert response.headers["content-type"] == "image/png"
+    assert response.headers["x-one"] == "1"
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+    assert response.headers["x-amzn-requestid"] == gw.invoker.last_event["requestContext"]["requestId"]
+
+
+def test_response_without_content_type_defaults_to_json(gw):
+    gw.invoker.handlers[ECHO] = lambda event: ok_json({"ok": True})
+
+    response = gw.client.get("/public/x")
+
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"ok": True}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "not an object",
+        {"body": "no status"},
+        {"statusCode": 200, "body": {"not": "a string"}},
+        {"statusCode": 200, "body": "x", "unexpected": 1},
+    ],
+)
+def test_malformed_proxy_response_answers_502(gw, payload):
+    gw.invoker.handlers[ECHO] = lambda event: InvokeResult(payload=payload)
+
+    response = gw.client.get("/public/x")
+
+    assert response.status_code == 502
+    assert response.json() == {"message": "Internal server error"}
+
+
+def test_function_error_answers_502(gw):
+    gw.invoker.handlers[ECHO] = lambda event: InvokeResult(
+        payload={"errorType": "KeyError", "errorMessage": "x"}, error_type="KeyError"
+    )
+
+    response = gw.client.get("/public/x")
+
+    assert response.status_code == 502
+    assert response.json() == {"message": "Internal server error"}
+
+
+def test_function_timeout_answers_504(gw):
+    gw.invoker.handlers[ECHO] = lambda event: InvokeResult(payload={}, error_type="Sandbox.Timedout")
+
+    response = gw.client.get("/public/x")
+
+    assert response.status_code == 504
+    assert response.json() == {"message": "Endpoint request timed out"}
+
+
+def test_integration_slower_than_the_gateway_cap_answers_504(make_stack, run_gateway):
+    gw = run_gateway(make_stack(), integration_timeout_s=0.2)
+    gw.invoker.handlers[ECHO] = lambda event: (time.sleep(0.6), ok_json({}))[1]
+
+    started = time.monotonic()
+    response = gw.client.get("/public/slow")
+
+    assert response.status_code == 504
+    assert response.json() == {"message": "Endpoint request timed out"}
+    assert time.monotonic() - started < 0.5
+
+
+def test_throttled_invoke_answers_429(gw):
+    gw.invoker.handlers[ECHO] = lambda event: InvokeResult(payload=None, throttled=True)
+
+    response = gw.client.get("/public/x")
+
+    assert response.status_code == 429
+    assert response.json() == {"message": "Too Many Requests"}
+
+
+def test_concurrent_requests_are_invoked_in_parallel(make_stack, run_gateway):
+    import concurrent.futures
+
+    import httpx
+
+    gw = run_gateway(make_stack())
+    gw.invoker.handlers[ECHO] = lambda event: (time.sleep(0.3), ok_json({}))[1]
+
+    def call(_: int) -> int:
+        with httpx.Client(base_url=gw.server.url) as client:
+            return client.get("/public/x").status_code
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(call, range(8)))
+
+    assert statuses == [200] * 8
+    assert time.monotonic() - started < 1.0
