@@ -48,7 +48,10 @@ def test_hot_sku_ignores_units_outside_its_layout() -> None:
 
 def test_hot_sku_start_sub_counter_is_spread_over_all_of_them() -> None:
     rng = random.Random(42)
-    starts = {allocate("A-1", 1, counters(STOCK_0=9, STOCK_1=9, STOCK_2=9, STOCK_3=9), 4, rng)[0].sk for _ in range(200)}
+    starts = {
+        allocate("A-1", 1, counters(STOCK_0=9, STOCK_1=9, STOCK_2=9, STOCK_3=9), 4, rng)[0].sk
+        for _ in range(200)
+    }
     assert starts == {"STOCK#0", "STOCK#1", "STOCK#2", "STOCK#3"}
 
 

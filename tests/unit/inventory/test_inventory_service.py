@@ -137,7 +137,9 @@ def sub_counters(dynamodb: Any, sku: str) -> dict[str, tuple[int, int]]:
     return {i["sk"]["S"]: (int(i["available"]["N"]), int(i["reserved"]["N"])) for i in items}
 
 
-def test_set_shards_spreads_available_stock_and_keeps_the_total(inventory: InventoryService, dynamodb: Any) -> None:
+def test_set_shards_spreads_available_stock_and_keeps_the_total(
+    inventory: InventoryService, dynamodb: Any
+) -> None:
     inventory.set_stock("HOT-1", 10)
     stock = inventory.set_shards("HOT-1", 4)
     assert (stock.available, stock.shards) == (10, 4)
@@ -165,7 +167,9 @@ def test_hot_sku_reserve_falls_back_across_sub_counters_until_exactly_empty(
     assert totals(inventory, "HOT-1") == (10, 0)
 
 
-def test_hot_sku_set_stock_restock_and_back_to_one_counter(inventory: InventoryService, dynamodb: Any) -> None:
+def test_hot_sku_set_stock_restock_and_back_to_one_counter(
+    inventory: InventoryService, dynamodb: Any
+) -> None:
     inventory.set_stock("HOT-1", 10)
     inventory.set_shards("HOT-1", 3)
     inventory.reserve("o-1", [("HOT-1", 4)])

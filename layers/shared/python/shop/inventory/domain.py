@@ -65,7 +65,11 @@ def allocate(
         return [Part(sku, MAIN_COUNTER, quantity)]
 
     keys = sub_counter_keys(shards)
-    start = keys.index(ShardedCounter(MAIN_COUNTER, shards).sub_key_for()) if rng is None else rng.randrange(shards)
+    start = (
+        keys.index(ShardedCounter(MAIN_COUNTER, shards).sub_key_for())
+        if rng is None
+        else rng.randrange(shards)
+    )
     ordered = [keys[(start + i) % shards] for i in range(shards)]
     availability = [(key, counters[key].available if key in counters else 0) for key in ordered]
     total = sum(max(available, 0) for _, available in availability)

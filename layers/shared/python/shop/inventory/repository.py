@@ -101,7 +101,9 @@ class InventoryRepository:
             return None
         counters = {
             item["sk"]["S"]: Counter(
-                item["sk"]["S"], int(item.get("available", {"N": "0"})["N"]), int(item.get("reserved", {"N": "0"})["N"])
+                item["sk"]["S"],
+                int(item.get("available", {"N": "0"})["N"]),
+                int(item.get("reserved", {"N": "0"})["N"]),
             )
             for item in items
         }
@@ -131,7 +133,7 @@ class InventoryRepository:
             raise
 
     def rewrite_layout(
-        self, current: SkuCounters, targets: dict[str, int], shards: int, now: str
+        self, current: SkuCounters, targets: dict[str, int], shards: int, now: str, change: str
     ) -> None:
         """Set each counter's available to its target, if nothing changed since `current` was read.
 
@@ -140,9 +142,9 @@ class InventoryRepository:
         items = []
         for sk, available in targets.items():
             seen = current.counters.get(sk)
-            names = {"#a": "available", "#r": "reserved", "#u": "updatedAt"}
-            values: dict[str, Any] = {":a": _n(available), ":zero": _n(0), ":now": _s(now)}
-            update = "SET #a = :a, #r = if_not_exists(#r, :zero), #u = :now"
+            names = {"#a": "available", "#r": "reserved", "#u": "updatedAt", "#c": "change"}
+            values: dict[str, Any] = {":a": _n(available), ":zero": _n(0), ":now": _s(now), ":c": _s(change)}
+            update = "SET #a = :a, #r = if_not_exists(#r, :zero), #u = :now, #c = :c"
             if seen is None:
                 condition = "attribute_not_exists(pk)"
             else:
@@ -167,17 +169,17 @@ class InventoryRepository:
             )
         self._transact(items)
 
-    def add_available(self, sku: str, sk: str, quantity: int, shards: int, now: str) -> None:
+    def add_available(self, sku: str, sk: str, quantity: int, shards: int, now: str, change: str) -> None:
         """Add units to one counter, provided the SKU still has `shards` sub-counters."""
         items: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self.table_name,
                     "Key": {"pk": _s(sku), "sk": _s(sk)},
-                    "UpdateExpression": "ADD #a :q SET #u = :now",
+                    "UpdateExpression": "ADD #a :q SET #u = :now, #c = :c",
                     "ConditionExpression": "attribute_exists(pk)",
-                    "ExpressionAttributeNames": {"#a": "available", "#u": "updatedAt"},
-                    "ExpressionAttributeValues": {":q": _n(quantity), ":now": _s(now)},
+                    "ExpressionAttributeNames": {"#a": "available", "#u": "updatedAt", "#c": "change"},
+                    "ExpressionAttributeValues": {":q": _n(quantity), ":now": _s(now), ":c": _s(change)},
                 }
             }
         ]
@@ -217,10 +219,19 @@ class InventoryRepository:
                     "TableName": self.table_name,
                     "Key": {"pk": _s(part.sku), "sk": _s(part.sk)},
                     # The condition is what keeps stock >= 0 whatever runs concurrently.
-                    "UpdateExpression": "SET #a = #a - :q, #r = #r + :q, #u = :now",
+                    "UpdateExpression": "SET #a = #a - :q, #r = #r + :q, #u = :now, #c = :c",
                     "ConditionExpression": "attribute_exists(pk) AND #a >= :q",
-                    "ExpressionAttributeNames": {"#a": "available", "#r": "reserved", "#u": "updatedAt"},
-                    "ExpressionAttributeValues": {":q": _n(part.quantity), ":now": _s(now)},
+                    "ExpressionAttributeNames": {
+                        "#a": "available",
+                        "#r": "reserved",
+                        "#u": "updatedAt",
+                        "#c": "change",
+                    },
+                    "ExpressionAttributeValues": {
+                        ":q": _n(part.quantity),
+                        ":now": _s(now),
+                        ":c": _s(f"reserve {reservation.order_id}"),
+                    },
                 }
             }
             for part in reservation.parts
@@ -247,7 +258,7 @@ class InventoryRepository:
         )
         self._transact(items)
 
-    def finish(self, reservation: Reservation, status: str, now: str, now_epoch: int) -> None:
+    def finish(self, reservation: Reservation, status: str, now: str, now_epoch: int, reason: str) -> None:
         """RESERVED -> COMMITTED (units leave) or RELEASED (units back to available), all or nothing.
 
         Raises TransactionCancelled (index 0: the reservation is no longer RESERVED).
@@ -257,21 +268,27 @@ class InventoryRepository:
                 "Update": {
                     "TableName": self.table_name,
                     "Key": {"pk": _s(_order_pk(reservation.order_id)), "sk": _s(RESERVATION_SK)},
-                    "UpdateExpression": "SET #s = :status, finishedAt = :now, #ttl = :ttl REMOVE pending",
+                    "UpdateExpression": (
+                        "SET #s = :status, finishedAt = :now, finishReason = :reason, #ttl = :ttl REMOVE pending"
+                    ),
                     "ConditionExpression": "#s = :reserved",
                     "ExpressionAttributeNames": {"#s": "status", "#ttl": "ttl"},
                     "ExpressionAttributeValues": {
                         ":status": _s(status),
                         ":reserved": _s(PENDING),
                         ":now": _s(now),
+                        ":reason": _s(reason),
                         ":ttl": _n(now_epoch + FINISHED_RESERVATION_TTL_S),
                     },
                 }
             }
         ]
-        give_back = "SET #r = #r - :q, #u = :now" + (", #a = #a + :q" if status == "RELEASED" else "")
+        give_back = "SET #r = #r - :q, #u = :now, #c = :c" + (
+            ", #a = #a + :q" if status == "RELEASED" else ""
+        )
+        change = f"{reason} {reservation.order_id}"
         for part in reservation.parts:
-            names = {"#r": "reserved", "#u": "updatedAt"}
+            names = {"#r": "reserved", "#u": "updatedAt", "#c": "change"}
             if status == "RELEASED":
                 names["#a"] = "available"
             items.append(
@@ -282,7 +299,11 @@ class InventoryRepository:
                         "UpdateExpression": give_back,
                         "ConditionExpression": "#r >= :q",
                         "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": {":q": _n(part.quantity), ":now": _s(now)},
+                        "ExpressionAttributeValues": {
+                            ":q": _n(part.quantity),
+                            ":now": _s(now),
+                            ":c": _s(change),
+                        },
                     }
                 }
             )

@@ -65,7 +65,9 @@ class InventoryService:
     ) -> None:
         self.repository = repository or InventoryRepository()
         self._cache = cache
-        self.reservation_ttl_s = reservation_ttl_s or env_int("RESERVATION_TTL_SECONDS", DEFAULT_RESERVATION_TTL_S)
+        self.reservation_ttl_s = reservation_ttl_s or env_int(
+            "RESERVATION_TTL_SECONDS", DEFAULT_RESERVATION_TTL_S
+        )
         self.clock = clock
         self.rng = rng
 
@@ -95,7 +97,7 @@ class InventoryService:
                     return self._changed(sku)
                 continue
             targets = target_available(available, current.shards, current.counters)
-            if self._try_rewrite(current, targets, current.shards):
+            if self._try_rewrite(current, targets, current.shards, "set"):
                 return self._changed(sku)
             _backoff(attempt)
         raise StockContention(f"stock of {sku} kept changing; try again", details={"sku": sku})
@@ -108,7 +110,7 @@ class InventoryService:
             current = self._read_stock_counters(sku)
             sk = MAIN_COUNTER if current.shards <= 1 else random.choice(sub_counter_keys(current.shards))
             try:
-                self.repository.add_available(sku, sk, quantity, current.shards, self._now())
+                self.repository.add_available(sku, sk, quantity, current.shards, self._now(), "restock")
                 return self._changed(sku)
             except TransactionCancelled:
                 _backoff(attempt)
@@ -121,7 +123,7 @@ class InventoryService:
         for attempt in range(MAX_ATTEMPTS):
             current = self._read_stock_counters(sku)
             targets = target_available(current.available, shards, current.counters)
-            if self._try_rewrite(current, targets, shards):
+            if self._try_rewrite(current, targets, shards, "reshard"):
                 return self._changed(sku)
             _backoff(attempt)
         raise StockContention(f"stock of {sku} kept changing; try again", details={"sku": sku})
@@ -165,13 +167,13 @@ class InventoryService:
                 _backoff(attempt)
         raise StockContention("stock kept changing; try again", details={"orderId": order_id})
 
-    def release(self, order_id: str) -> ReservationResult:
+    def release(self, order_id: str, *, reason: str = "release") -> ReservationResult:
         """Give the order's units back. No-op when unknown, already released or committed."""
-        return self._finish(order_id, "RELEASED")
+        return self._finish(order_id, "RELEASED", reason)
 
     def commit(self, order_id: str) -> ReservationResult:
         """The order's units leave the warehouse. Idempotent; ReservationReleased after a release."""
-        result = self._finish(order_id, "COMMITTED")
+        result = self._finish(order_id, "COMMITTED", "commit")
         if result.status == "NONE":
             raise ReservationNotFound(f"order {order_id} has no reservation", details={"orderId": order_id})
         if result.status == "RELEASED":
@@ -182,12 +184,14 @@ class InventoryService:
 
     def expire_stale(self, *, limit: int = 100, budget_s: float | None = None) -> list[str]:
         """Release RESERVED reservations past their expiresAt; returns the order ids released."""
-        deadline = time.monotonic() + (budget_s if budget_s is not None else env_float("EXPIRY_BUDGET_SECONDS", 40.0))
+        deadline = time.monotonic() + (
+            budget_s if budget_s is not None else env_float("EXPIRY_BUDGET_SECONDS", 40.0)
+        )
         released: list[str] = []
         while time.monotonic() < deadline:
             stale = self.repository.stale_reservation_ids(int(self.clock()), limit)
             for order_id in stale:
-                if self.release(order_id).status == "RELEASED":
+                if self.release(order_id, reason="expire").status == "RELEASED":
                     released.append(order_id)
             if len(stale) < limit:
                 break
@@ -211,7 +215,7 @@ class InventoryService:
             )
         return self._cache
 
-    def _finish(self, order_id: str, status: str) -> ReservationResult:
+    def _finish(self, order_id: str, status: str, reason: str) -> ReservationResult:
         for attempt in range(MAX_ATTEMPTS):
             reservation = self.repository.get_reservation(order_id)
             if reservation is None:
@@ -220,7 +224,7 @@ class InventoryService:
                 return self._result(reservation)
             try:
                 now = self.clock()
-                self.repository.finish(reservation, status, _iso(now), int(now))
+                self.repository.finish(reservation, status, _iso(now), int(now), reason)
                 reservation.status = status
                 self._forget(*(sku for sku, _ in reservation.lines))
                 return self._result(reservation)
@@ -229,9 +233,9 @@ class InventoryService:
                 _backoff(attempt)
         raise StockContention("reservation kept changing; try again", details={"orderId": order_id})
 
-    def _try_rewrite(self, current: SkuCounters, targets: dict[str, int], shards: int) -> bool:
+    def _try_rewrite(self, current: SkuCounters, targets: dict[str, int], shards: int, change: str) -> bool:
         try:
-            self.repository.rewrite_layout(current, targets, shards, self._now())
+            self.repository.rewrite_layout(current, targets, shards, self._now(), change)
             return True
         except TransactionCancelled:
             return False
