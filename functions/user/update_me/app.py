@@ -1,0 +1,32 @@
+"""PATCH /me: change the caller's name, phone or addresses (each given field replaces the stored one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shop.catalog.apidoc import COGNITO, error_responses
+from shop.http import create_app, current_user
+from shop.observability import instrument
+from shop.users.models import ProfileUpdate, UserProfile
+from shop.users.service import UserService
+
+app = create_app()
+users = UserService()
+
+
+@app.patch(
+    "/me",
+    summary="Update my profile and addresses",
+    tags=["profile"],
+    operation_id="updateMyProfile",
+    security=COGNITO,
+    responses=error_responses(400, 401, 409, 413, 422),
+)
+def update_me(body: ProfileUpdate) -> UserProfile:
+    principal = current_user(app)
+    return users.update_profile(principal.user_id, principal.email, body)
+
+
+@instrument
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)
