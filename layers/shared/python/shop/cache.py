@@ -4,7 +4,7 @@
     product = cache.get_or_load(product_id, lambda: table.get(product_id))
 
 - L1: a bounded TTL dict per environment (cachetools), guarded by a lock.
-- L2: one Redis key per entry holding {"v": value, "exp": fresh-until}; the key itself lives
+- L2: one Redis key per entry holding "fresh-until|tombstone|json"; the key itself lives
   `stale_ttl` (longer than `l2_ttl`) so that an expired entry can still be served while one
   environment reloads it (stale-while-revalidate) or when the loader fails (stale-if-error).
 - Stampede protection: on a miss, one caller across all environments takes a short Redis lock
@@ -49,9 +49,23 @@ REDIS_BREAKER = BreakerConfig(sliding_window_size=20, minimum_calls=5, failure_r
 
 @dataclass(frozen=True)
 class _Entry:
-    value: Any  # JSON-compatible data; None for a tombstone (the loader found nothing)
+    raw: str  # the value as JSON text: every read decodes its own copy, so callers cannot corrupt it
     fresh_until: float  # epoch seconds (shared across environments)
-    missing: bool = False
+    missing: bool = False  # a tombstone: the loader found nothing
+
+    @property
+    def value(self) -> Any:
+        return json.loads(self.raw)
+
+    def encode(self) -> str:
+        return f"{self.fresh_until:.3f}|{int(self.missing)}|{self.raw}"
+
+    @classmethod
+    def decode(cls, text: str | bytes) -> _Entry:
+        if isinstance(text, bytes):
+            text = text.decode()
+        fresh_until, missing, raw = text.split("|", 2)
+        return cls(raw, float(fresh_until), missing == "1")
 
 
 class TieredCache:
@@ -193,7 +207,8 @@ class TieredCache:
             raise
         value = _to_json_data(value)
         missing = value is None
-        entry = _Entry(value, time.time() + (self.negative_ttl if missing else ttl), missing)
+        raw = json.dumps(value, separators=(",", ":"))
+        entry = _Entry(raw, time.time() + (self.negative_ttl if missing else ttl), missing)
         self._l1_put((version, key), entry)
         if version is not None:
             self._l2_put(version, key, entry, self.negative_ttl if missing else max(self.stale_ttl, ttl))
@@ -244,18 +259,13 @@ class TieredCache:
         if raw is _FAILED or raw is None:
             return None
         try:
-            doc = json.loads(raw)
-            return _Entry(doc.get("v"), float(doc["exp"]), bool(doc.get("none")))
-        except (ValueError, KeyError, TypeError, AttributeError):
+            return _Entry.decode(raw)
+        except (ValueError, UnicodeDecodeError):
             return None  # not ours or corrupt: treat as a miss and overwrite it
 
     def _l2_put(self, version: int, key: str, entry: _Entry, keep_for: float) -> None:
         assert self.redis is not None
-        doc = {"v": entry.value, "exp": entry.fresh_until}
-        if entry.missing:
-            doc["none"] = True
-        self._redis(self.redis.set, self._data_key(version, key), json.dumps(doc, separators=(",", ":")),
-                    px=max(1, int(keep_for * 1000)))
+        self._redis(self.redis.set, self._data_key(version, key), entry.encode(), px=max(1, int(keep_for * 1000)))
 
     def _lock(self, version: int, key: str) -> Any:
         assert self.redis is not None
