@@ -1,0 +1,45 @@
+"""moto as the local AWS endpoint: in-process ThreadedMotoServer with the control API in front,
+request logging silenced, and the Step Functions interpreter switched on."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from moto.core.config import default_user_config
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from localcloud.control import ControlMiddleware
+
+
+class _QuietHandler(MotoRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:  # werkzeug logs every call otherwise
+        pass
+
+
+class AwsEndpoint(ThreadedMotoServer):
+    def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
+        super().__init__(ip_address=host, port=port, verbose=False)
+        self.control = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+
+    def _server_entry(self) -> None:
+        self._server = make_server(self._ip_address, self._port, self.control, True, request_handler=_QuietHandler)
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._ip_address}:{self._port}"
+
+
+def start_endpoint(host: str = "127.0.0.1", port: int = 4566) -> AwsEndpoint:
+    """Start moto on host:port, with MOTO_PORT set for the Step Functions interpreter's calls."""
+    os.environ["MOTO_PORT"] = str(port)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # same effect as POST /moto-api/config {"stepfunctions": {"execute_state_machine": true}}
+    default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
+    endpoint = AwsEndpoint(host, port)
+    endpoint.start()
+    return endpoint

@@ -1,0 +1,234 @@
+"""The local cloud, assembled: moto endpoint, provisioned stack, execution environments, hooks,
+pollers, scheduler and the local API gateway. `LocalCloud.start()` / `.stop()`."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from localcloud import hooks
+from localcloud.awsendpoint import AwsEndpoint, start_endpoint
+from localcloud.dispatch import Dispatcher
+from localcloud.provision import Provisioner, ProvisionReport
+from localcloud.runtime import LocalRuntime, function_specs
+from localcloud.runtime.worker import LogSink
+from localcloud.sources import DynamoDBStreamPoller, Scheduler, SqsPoller, scheduled_event
+from localcloud.stack import Resource, Stack
+from localcloud.template import build_stack, default_account_id, translate
+
+
+@dataclass
+class CloudConfig:
+    template: Path
+    stack_name: str = "shop-local"
+    region: str = "us-east-1"
+    host: str = "127.0.0.1"
+    aws_port: int = 4566
+    api_port: int | None = 3000  # None: no API gateway
+    parameter_overrides: dict[str, str] = field(default_factory=dict)
+    account_concurrency: int = 100
+    idle_seconds: float = 300.0
+    redis_url: str | None = None  # passed to the template's RedisUrl parameter when it has one
+    retry_settings: hooks.Settings = field(default_factory=hooks.Settings)
+
+
+class LocalCloud:
+    def __init__(self, config: CloudConfig, *, progress: Callable[[str], None] = print,
+                 function_log: LogSink | None = None) -> None:
+        self.config = config
+        self.progress = progress
+        self.function_log = function_log
+        self.endpoint: AwsEndpoint | None = None
+        self.stack: Stack | None = None
+        self.runtime: LocalRuntime | None = None
+        self.dispatcher = Dispatcher()
+        self.pollers: list[Any] = []
+        self.scheduler: Scheduler | None = None
+        self.gateway: Any = None
+        self.gateway_server: Any = None
+        self.report = ProvisionReport()
+        self.started_at = 0.0
+        self.ready_seconds = 0.0
+        self.gateway_error: str | None = None
+
+    # ------------------------------------------------------------------ start
+    @property
+    def aws_url(self) -> str:
+        return f"http://{self.config.host}:{self.config.aws_port}"
+
+    @property
+    def api_url(self) -> str | None:
+        return f"http://{self.config.host}:{self.config.api_port}" if self.config.api_port else None
+
+    def start(self) -> LocalCloud:
+        self.started_at = time.monotonic()
+        cfg = self.config
+        self.progress(f"starting the AWS endpoint (moto) on {self.aws_url} ...")
+        self.endpoint = start_endpoint(cfg.host, cfg.aws_port)
+        self.progress("translating template ...")
+        translated = translate(cfg.template, cfg.region)
+        count = len(translated.get("Resources", {}))
+        parameters = dict(cfg.parameter_overrides)
+        if cfg.redis_url and "RedisUrl" in translated.get("Parameters", {}):
+            parameters.setdefault("RedisUrl", cfg.redis_url)
+        self.progress(f"creating {count} resources ...")
+        account_id = default_account_id()
+        provisioner = Provisioner(self.aws_url, cfg.region, account_id)
+        # hooks first: moto must never invoke inside a write, even while the stack is being created
+        self.runtime = LocalRuntime([], aws_endpoint=self.aws_url, region=cfg.region)
+        hooks.install(self.runtime, self.dispatcher, send_sqs=self._send_sqs, start_execution=self._start_execution,
+                      settings=cfg.retry_settings)
+        self.stack = build_stack(
+            cfg.template, stack_name=cfg.stack_name, region=cfg.region, account_id=account_id,
+            parameter_overrides=parameters, on_resource=provisioner, translated=translated,
+        )
+        self.report = provisioner.report
+        for logical_id, error in self.report.failed:
+            self.progress(f"  ! {logical_id}: {error}")
+        for logical_id, kind in self.report.not_emulated:
+            self.progress(f"  - not emulated: {logical_id} ({kind})")
+        self.runtime.close()
+        runtime_kwargs: dict[str, Any] = {"log": self.function_log} if self.function_log else {}
+        self.runtime = LocalRuntime(
+            function_specs(self.stack), aws_endpoint=self.aws_url, region=cfg.region,
+            account_concurrency=cfg.account_concurrency, idle_seconds=cfg.idle_seconds, **runtime_kwargs,
+        )
+        hooks.install(self.runtime, self.dispatcher, send_sqs=self._send_sqs, start_execution=self._start_execution,
+                      settings=cfg.retry_settings)
+        self._start_sources(provisioner)
+        if cfg.api_port:
+            self._start_gateway()
+        assert self.endpoint is not None
+        self.endpoint.control.target = self
+        self.ready_seconds = time.monotonic() - self.started_at
+        return self
+
+    def _start_sources(self, provisioner: Provisioner) -> None:
+        assert self.stack is not None and self.runtime is not None
+        queues = {r.attributes["Arn"]: r.physical_id for r in self.stack.of_type("AWS::SQS::Queue")}
+        for mapping in self.stack.of_type("AWS::Lambda::EventSourceMapping"):
+            props = mapping.properties
+            if props.get("Enabled", True) is False:
+                continue
+            arn = props["EventSourceArn"]
+            function = str(props["FunctionName"])
+            service = arn.split(":")[2]
+            if service == "dynamodb":
+                poller: Any = DynamoDBStreamPoller(props, function, self.runtime, provisioner.client("dynamodbstreams"),
+                                                   self._send_sqs, self.config.region)
+            elif service == "sqs" and arn in queues:
+                poller = SqsPoller(props, function, self.runtime, provisioner.client("sqs"), queues[arn],
+                                   self.config.region)
+            else:
+                self.progress(f"  - not emulated: event source {mapping.logical_id} ({arn})")
+                continue
+            self.pollers.append(poller)
+            poller.start()
+        self.dispatcher.pollers = self.pollers
+        scheduled = [r for r in self.stack.of_type("AWS::Events::Rule") if r.properties.get("ScheduleExpression")]
+        if scheduled:
+            self.scheduler = Scheduler(scheduled, self._fire_rule)
+            self.scheduler.start()
+
+    def _start_gateway(self) -> None:
+        try:
+            from localcloud.gateway import LocalApiGateway, start_gateway
+        except ImportError as error:
+            self.gateway_error = f"no local API gateway ({error})"
+            self.progress(f"  ! {self.gateway_error}")
+            return
+        self.gateway = LocalApiGateway(self.stack, self.runtime, aws_endpoint=self.aws_url)
+        self.gateway_server = start_gateway(self.gateway, self.config.host, self.config.api_port)
+
+    # ------------------------------------------------------------------ deliveries
+    def _client(self, service: str) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        if not hasattr(self, "_clients"):
+            self._clients: dict[str, Any] = {}
+        if service not in self._clients:
+            self._clients[service] = boto3.session.Session().client(
+                service, endpoint_url=self.aws_url, region_name=self.config.region, aws_access_key_id="test",
+                aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}),
+            )
+        return self._clients[service]
+
+    def _queue_url(self, queue_arn: str) -> str:
+        assert self.stack is not None
+        for queue in self.stack.of_type("AWS::SQS::Queue"):
+            if queue.attributes["Arn"] == queue_arn:
+                return queue.physical_id
+        _, _, _, _, account, name = queue_arn.split(":", 5)
+        return self._client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+
+    def _send_sqs(self, queue_arn: str, body: str, attributes: dict[str, Any]) -> None:
+        message_attributes = {k: {"DataType": "String", "StringValue": str(v) or "-"} for k, v in attributes.items()}
+        self._client("sqs").send_message(QueueUrl=self._queue_url(queue_arn), MessageBody=body,
+                                         MessageAttributes=message_attributes)
+
+    def _start_execution(self, state_machine_arn: str, payload: str) -> None:
+        import uuid
+
+        self._client("stepfunctions").start_execution(stateMachineArn=state_machine_arn, input=payload,
+                                                      name=str(uuid.uuid4()))
+
+    def _fire_rule(self, rule: Resource) -> None:
+        assert self.stack is not None
+        event = scheduled_event(rule, self.stack)
+        for target in rule.properties.get("Targets", []):
+            service = target["Arn"].split(":")[2]
+            payload = json.loads(target["Input"]) if target.get("Input") else event
+            if service in ("lambda", "states"):
+                self.dispatcher.submit(hooks.deliver_to_target, rule.attributes["Arn"], target, payload, 0, time.time())
+            elif service == "sqs":
+                self.dispatcher.submit(self._send_sqs, target["Arn"], json.dumps(payload), {})
+
+    # ------------------------------------------------------------------ control API
+    def health(self) -> dict[str, Any]:
+        assert self.stack is not None and self.runtime is not None
+        return {
+            "ready": True, "stack": self.stack.name, "region": self.stack.region, "awsUrl": self.aws_url,
+            "apiUrl": self.api_url if self.gateway_server else None,
+            "functions": sorted(self.runtime.pools), "pollers": [p.name for p in self.pollers],
+            "schedules": sorted(self.scheduler.rules) if self.scheduler else [],
+            "notEmulated": [f"{lid} ({kind})" for lid, kind in self.report.not_emulated],
+            "failed": [f"{lid}: {error}" for lid, error in self.report.failed],
+            "outputs": self.stack.outputs, "readySeconds": round(self.ready_seconds, 3),
+        }
+
+    def function_stats(self) -> dict[str, Any]:
+        assert self.runtime is not None
+        return self.runtime.stats()
+
+    def run_schedule(self, rule: str) -> bool:
+        return self.scheduler is not None and self.scheduler.fire(rule)
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        return self.dispatcher.drain(timeout)
+
+    def reset_counters(self) -> None:
+        assert self.runtime is not None
+        self.runtime.reset_counters()
+
+    # ------------------------------------------------------------------ stop
+    def stop(self) -> None:
+        """Stop everything this local cloud started: workers, gateway, pollers, moto."""
+        if self.gateway_server is not None:
+            self.gateway_server.stop()
+            self.gateway_server = None
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        for poller in self.pollers:
+            poller.stop()
+        self.dispatcher.close()
+        hooks.uninstall()
+        if self.runtime is not None:
+            self.runtime.close()
+        if self.endpoint is not None:
+            self.endpoint.stop()
+            self.endpoint = None

@@ -1,0 +1,68 @@
+"""The control API under /_localcloud/ on the AWS port: WSGI middleware in front of moto.
+
+GET  /_localcloud/health                  ready + what runs
+GET  /_localcloud/functions               per-function counters and environments
+POST /_localcloud/schedules/<rule>/run    fire a scheduled rule now
+POST /_localcloud/drain?timeout=30        block until async work, deliveries and pollers are idle
+POST /_localcloud/counters/reset          zero the per-function counters
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+from urllib.parse import parse_qs
+
+PREFIX = "/_localcloud/"
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class ControlTarget(Protocol):
+    """What the control API asks of the running local cloud (localcloud.cloud.LocalCloud)."""
+
+    def health(self) -> dict[str, Any]: ...
+    def function_stats(self) -> dict[str, Any]: ...
+    def run_schedule(self, rule: str) -> bool: ...
+    def drain(self, timeout: float) -> bool: ...
+    def reset_counters(self) -> None: ...
+
+
+class ControlMiddleware:
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+        self.target: ControlTarget | None = None  # set once the stack is up; until then: starting
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PREFIX):
+            return self.app(environ, start_response)
+        status, body = self._handle(environ["REQUEST_METHOD"], path[len(PREFIX):].strip("/"),
+                                    parse_qs(environ.get("QUERY_STRING", "")))
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    def _handle(self, method: str, route: str, query: dict[str, list[str]]) -> tuple[str, Any]:
+        target = self.target
+        if route == "health" and method == "GET":
+            if target is None:
+                return "503 Service Unavailable", {"ready": False}
+            return "200 OK", target.health()
+        if target is None:
+            return "503 Service Unavailable", {"error": "the local cloud is starting"}
+        if route == "functions" and method == "GET":
+            return "200 OK", target.function_stats()
+        if route == "drain" and method == "POST":
+            timeout = float(query.get("timeout", ["30"])[0])
+            drained = target.drain(timeout)
+            return ("200 OK" if drained else "504 Gateway Timeout"), {"drained": drained}
+        if route == "counters/reset" and method == "POST":
+            target.reset_counters()
+            return "200 OK", {"reset": True}
+        parts = route.split("/")
+        if len(parts) == 3 and parts[0] == "schedules" and parts[2] == "run" and method == "POST":
+            if target.run_schedule(parts[1]):
+                return "202 Accepted", {"fired": parts[1]}
+            return "404 Not Found", {"error": f"no scheduled rule {parts[1]}"}
+        return "404 Not Found", {"error": f"no control route {method} /_localcloud/{route}"}
