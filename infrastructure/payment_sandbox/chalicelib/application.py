@@ -32,12 +32,13 @@ class SandboxSettings:
 
     api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
     switches: Switches = field(default_factory=Switches)
+    table_name: str | None = None  # a DynamoDB table to keep state in; None keeps it in memory
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
                  ) -> SandboxSettings:
         """SANDBOX_API_KEY (comma-separated for several merchants), SANDBOX_WEBHOOK_URL/_SECRET,
-        then `overrides` (wire names, as `PUT /_sandbox/config` takes them)."""
+        SANDBOX_TABLE, then `overrides` (wire names, as `PUT /_sandbox/config` takes them)."""
         env = os.environ if environ is None else environ
         keys = tuple(k.strip() for k in env.get("SANDBOX_API_KEY", DEFAULT_API_KEY).split(",") if k.strip())
         initial: dict[str, Any] = {}
@@ -46,7 +47,8 @@ class SandboxSettings:
         if env.get("SANDBOX_WEBHOOK_SECRET"):
             initial["webhookSecret"] = env["SANDBOX_WEBHOOK_SECRET"]
         initial.update(overrides or {})
-        return cls(api_keys=keys or (DEFAULT_API_KEY,), switches=Switches.model_validate(initial))
+        return cls(api_keys=keys or (DEFAULT_API_KEY,), switches=Switches.model_validate(initial),
+                   table_name=env.get("SANDBOX_TABLE") or None)
 
 
 def merchant_of(api_key: str) -> str:
@@ -57,7 +59,7 @@ def merchant_of(api_key: str) -> str:
 def create_app(settings: SandboxSettings | None = None, store: SandboxStore | None = None) -> Chalice:
     """A fresh app with its own state (chalice.local rebinds an app's class, so one app per server)."""
     settings = settings or SandboxSettings.from_env()
-    store = store or InMemoryStore()
+    store = store or _default_store(settings)
     switchboard = SwitchBoard(settings.switches)
     webhooks = WebhookDispatcher(lambda: switchboard.current)
     processor = Processor(store, publish=webhooks.publish)
@@ -193,6 +195,16 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
         return Response({"object": "list", "items": store.ledger(reference)})
 
     return app
+
+
+def _default_store(settings: SandboxSettings) -> SandboxStore:
+    if settings.table_name is None:
+        return InMemoryStore()
+    from .dynamodb_store import DynamoDBStore  # boto3 is only needed when a table is configured
+
+    store = DynamoDBStore(settings.table_name)
+    store.ensure_table()
+    return store
 
 
 @dataclass(frozen=True)
