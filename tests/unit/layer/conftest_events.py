@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from moto import mock_aws
@@ -29,3 +30,19 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def order_created(order_id: str = "o-1", *, quantity: int = 2, name: str = "Mug") -> OrderCreated:
     line = OrderLine(sku="MUG-1", product_id="p-1", name=name, quantity=quantity, unit_price=1250)
     return OrderCreated(order_id=order_id, user_id="u-1", items=[line], total=1250 * quantity)
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of a Lambda context that Powertools reads."""
+
+    function_name: str = "orders-get"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:orders-get"
+    aws_request_id: str = "lambda-req-1"
+    log_group_name: str = "/aws/lambda/orders-get"
+    log_stream_name: str = "stream"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000

@@ -8,9 +8,9 @@ import logging
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import pytest
+from conftest_events import FakeLambdaContext
 from shop.errors import Conflict
 from shop.observability import (
     correlation_id_from_event,
@@ -21,20 +21,6 @@ from shop.observability import (
     observability,
     tracing_enabled,
 )
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "orders-get"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:orders-get"
-    aws_request_id: str = "lambda-req-1"
-    log_group_name: str = "/aws/lambda/orders-get"
-    log_stream_name: str = "stream"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
 
 
 @pytest.fixture

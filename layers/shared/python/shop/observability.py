@@ -43,6 +43,7 @@ CORRELATION_HEADER = "X-Correlation-Id"
 METRICS_NAMESPACE_DEFAULT = "Shop"
 
 _correlation_id: ContextVar[str | None] = ContextVar("shop_correlation_id", default=None)
+_lambda_context: ContextVar[Any] = ContextVar("shop_lambda_context", default=None)
 _logger: Logger | None = None
 _tracer: Tracer | None = None
 _metrics: Metrics | None = None
@@ -120,6 +121,11 @@ def set_correlation_id(correlation_id: str | None) -> None:
         _logger.set_correlation_id(correlation_id)
 
 
+def current_lambda_context() -> Any:
+    """The Lambda context of the invocation being handled (None outside `instrument`)."""
+    return _lambda_context.get()
+
+
 def correlation_id_from_event(event: Any) -> str | None:
     """The correlation id an incoming Lambda event carries, wherever its trigger puts it."""
     if not isinstance(event, Mapping):
@@ -174,6 +180,7 @@ def instrument(handler: Handler) -> Handler:
     def entry(event: Any, context: Any) -> Any:
         correlation_id = correlation_id_from_event(event) or str(uuid.uuid4())
         set_correlation_id(correlation_id)
+        _lambda_context.set(context)
         tracer.put_annotation("correlation_id", correlation_id)
         try:
             return handler(event, context)
@@ -189,6 +196,7 @@ def instrument(handler: Handler) -> Handler:
             raise
         finally:
             _correlation_id.set(None)
+            _lambda_context.set(None)
 
     # Order: logger outermost (its state is set first and cleared per invocation), metrics innermost.
     traced = tracer.capture_lambda_handler(metrics.log_metrics(capture_cold_start_metric=True)(entry))

@@ -30,6 +30,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import create_model
 
 from shop.events.envelope import Envelope, EventData, UnknownEventType, envelope_model, event_model
+from shop.observability import current_lambda_context
 
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600  # longer than any redelivery: EventBridge retries for 24 h at most
 # The key of an event, whether the consumer is given the raw EventBridge event or the parsed envelope.
@@ -90,11 +91,12 @@ def idempotent_consumer(
     `event` (first argument) is the parsed Envelope or the raw EventBridge event; the key is its
     `detail.eventId`. Records live in the Powertools DynamoDB persistence layer on IDEMPOTENCY_TABLE
     (partition key `id`, TTL attribute `expiration`). The result must be JSON-serialisable. A failed
-    run stores nothing, so the redelivery runs again.
+    run stores nothing, so the redelivery runs again. Under `instrument`, the Lambda context is
+    registered, so the record of a run that crashed mid-way expires with that invocation.
     """
 
     def decorate(consumer: Consumer) -> Consumer:
-        guarded: list[Callable[..., Any]] = []  # built at first call: env and clients are ready by then
+        guarded: list[tuple[Callable[..., Any], Any]] = []  # built at first call: env and clients are ready
 
         @functools.wraps(consumer)
         def call_with_event(*args: Any, event: Any, **kwargs: Any) -> Any:
@@ -104,14 +106,22 @@ def idempotent_consumer(
         def wrapper(event: Any, *args: Any, **kwargs: Any) -> Any:
             if not guarded:
                 guarded.append(_guard(call_with_event, table_name, expires_after_seconds, persistence_store))
-            return guarded[0](*args, event=event, **kwargs)
+            function, config = guarded[0]
+            context = current_lambda_context()
+            if context is not None:
+                # A run that crashes mid-way then blocks redeliveries only until its invocation's
+                # timeout, not until the record's TTL.
+                config.register_lambda_context(context)
+            return function(*args, event=event, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
     return decorate(function) if function is not None else decorate
 
 
-def _guard(function: Callable[..., Any], table_name: str | None, ttl: int, store: Any) -> Callable[..., Any]:
+def _guard(
+    function: Callable[..., Any], table_name: str | None, ttl: int, store: Any
+) -> tuple[Callable[..., Any], Any]:
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
@@ -128,9 +138,10 @@ def _guard(function: Callable[..., Any], table_name: str | None, ttl: int, store
     config = IdempotencyConfig(
         event_key_jmespath=EVENT_ID_JMESPATH, raise_on_no_idempotency_key=True, expires_after_seconds=ttl
     )
-    return idempotent_function(
+    guarded = idempotent_function(
         function, data_keyword_argument="event", persistence_store=store, config=config
     )
+    return guarded, config
 
 
 # ------------------------------------------------------------------ DynamoDB streams
