@@ -4,6 +4,7 @@ USER_PASSWORD_AUTH and call the gateway with the tokens moto issued."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
 
@@ -67,9 +68,14 @@ def _id_token(cognito, email="alice@example.com"):
     return cognito["tokens"][email]["IdToken"]
 
 
+@functools.cache
+def _moto_signing_key() -> jwt.PyJWK:
+    return jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json"))  # slow: recovers the primes
+
+
 def _sign_like_moto(cognito, **overrides):
     """A token signed with moto's own key (so only the claim under test is wrong)."""
-    key = jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json"))
+    key = _moto_signing_key()
     now = int(time.time())
     claims = {
         "iss": f"https://cognito-idp.{REGION}.amazonaws.com/{cognito['pool_id']}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import time
 
 import pytest
@@ -233,3 +234,18 @@ def test_concurrent_requests_are_invoked_in_parallel(make_stack, run_gateway):
 
     assert statuses == [200] * 8
     assert time.monotonic() - started < 1.0
+
+
+def test_each_request_is_logged_in_one_line_unless_quiet(make_stack, run_gateway, caplog):
+    caplog.set_level(logging.INFO, logger="localcloud.gateway")
+    loud = run_gateway(make_stack(), quiet=False)
+    quiet = run_gateway(make_stack(), quiet=True)
+
+    loud.client.get("/health")
+    quiet.client.get("/health")
+    loud.client.get("/nowhere")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "localcloud.gateway"]
+    assert len(lines) == 2
+    assert lines[0].startswith("GET /health 200 ") and lines[0].endswith(function_name("HealthFunction"))
+    assert lines[1].startswith("GET /nowhere 403 ")

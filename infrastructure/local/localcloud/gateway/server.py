@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -13,9 +14,12 @@ _START_TIMEOUT_S = 10.0
 
 
 class GatewayServer:
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, host: str, port: int) -> None:
+    def __init__(
+        self, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, host: str, port: int
+    ) -> None:
         self._server = server
         self._thread = thread
+        self._socket = sock
         self.host = host
         self.port = port
 
@@ -30,6 +34,7 @@ class GatewayServer:
         if self._thread.is_alive():
             self._server.force_exit = True
             self._thread.join(timeout)
+        self._socket.close()
 
 
 def start_gateway(gateway: LocalApiGateway, host: str = "127.0.0.1", port: int = 3000) -> GatewayServer:
@@ -46,15 +51,25 @@ def start_gateway(gateway: LocalApiGateway, host: str = "127.0.0.1", port: int =
         timeout_keep_alive=75,  # clients keep connections; API Gateway's idle timeout is longer still
         timeout_graceful_shutdown=2,
     )
+    # Bound here, not by uvicorn, so that a busy port raises OSError in the caller's thread.
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    bound_port = sock.getsockname()[1]
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"gateway-{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"gateway-{bound_port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + _START_TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             thread.join(1.0)
-            raise OSError(f"the local API Gateway could not listen on {host}:{port}")
+            sock.close()
+            raise OSError(f"the local API Gateway did not start on {host}:{bound_port}")
         time.sleep(0.005)
-    bound_port = server.servers[0].sockets[0].getsockname()[1] if port == 0 else port
-    return GatewayServer(server, thread, host, bound_port)
+    return GatewayServer(server, thread, sock, host, bound_port)
