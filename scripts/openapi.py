@@ -56,7 +56,7 @@ def load_resolver(app_file: Path) -> Any | None:
         try:
             spec.loader.exec_module(module)
         except Exception as exc:  # a broken function must fail the build, not vanish from the document
-            raise DocumentError(f"{app_file.relative_to(ROOT)} failed to import: {exc!r}") from exc
+            raise DocumentError(f"{app_file.relative_to(app_file.parents[3])} failed to import: {exc!r}") from exc
     finally:
         sys.path.remove(str(folder))
         # sibling modules (e.g. a function's own models.py) must not leak into the next function
