@@ -223,3 +223,21 @@ def test_jwks_is_fetched_once_not_per_request(cognito, make_stack, monkeypatch):
 
     assert statuses == [200] * 5
     assert fetched == [f"{cognito['endpoint']}/{cognito['pool_id']}/.well-known/jwks.json"]
+
+
+def test_method_with_scopes_wants_an_access_token_carrying_one(cognito, make_stack):
+    stack = make_stack({"UserPool": cognito["pool_id"], "UserPoolClient": cognito["client_id"]})
+    (api,) = stack.of_type("AWS::ApiGateway::RestApi")
+    operation = api.properties["Body"]["paths"]["/items/{itemId}"]["get"]
+    operation["security"] = [{"CognitoAuthorizer": ["aws.cognito.signin.user.admin"]}]
+    runner = GatewayRunner()
+    try:
+        gw = runner(stack, aws_endpoint=cognito["endpoint"])
+        tokens = cognito["tokens"]["alice@example.com"]
+        with_id_token = gw.client.get("/items/1", headers={"Authorization": tokens["IdToken"]}).status_code
+        with_access_token = gw.client.get("/items/1", headers={"Authorization": tokens["AccessToken"]}).status_code
+    finally:
+        runner.stop_all()
+
+    assert with_id_token == 401
+    assert with_access_token == 200

@@ -249,3 +249,14 @@ def test_each_request_is_logged_in_one_line_unless_quiet(make_stack, run_gateway
     assert len(lines) == 2
     assert lines[0].startswith("GET /health 200 ") and lines[0].endswith(function_name("HealthFunction"))
     assert lines[1].startswith("GET /nowhere 403 ")
+
+
+def test_stage_variables_reach_the_event(make_stack, run_gateway):
+    stack = make_stack()
+    (stage,) = stack.of_type("AWS::ApiGateway::Stage")
+    stage.properties["Variables"] = {"alias": "live"}
+    gw = run_gateway(stack)
+
+    gw.client.get("/health")
+
+    assert gw.invoker.last_event["stageVariables"] == {"alias": "live"}
