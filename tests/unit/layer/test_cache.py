@@ -183,3 +183,23 @@ def test_returned_values_cannot_corrupt_the_cache(make_cache) -> None:
     cache = make_cache()
     cache.get_or_load("p1", CountingLoader())["name"] = "mutated by a caller"
     assert cache.get_or_load("p1", CountingLoader())["name"] == "lamp"
+
+
+def test_put_writes_through_to_other_environments(make_cache) -> None:
+    make_cache().put("p1", {"price": 15})
+    loader = CountingLoader()
+    assert make_cache().get_or_load("p1", loader) == {"price": 15}
+    assert loader.calls == 0
+
+
+def test_powertools_callback_emits_cache_counts_as_emf_metrics(make_cache) -> None:
+    from aws_lambda_powertools import Metrics
+    from shop.cache import powertools_metrics_callback
+
+    metrics = Metrics(namespace="Shop", service="catalog")
+    cache = make_cache(on_metric=powertools_metrics_callback(metrics))
+    cache.get_or_load("p1", CountingLoader())
+    cache.get_or_load("p1", CountingLoader())
+    emf = metrics.serialize_metric_set()
+    assert emf["CacheMiss"] == [1.0] and emf["CacheL1Hit"] == [1.0]
+    metrics.clear_metrics()

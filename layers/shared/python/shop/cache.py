@@ -137,6 +137,16 @@ class TieredCache:
         self._count("miss")
         return _as_model(self._load(version, key, loader, ttl, stale=entry), model)
 
+    def put(self, key: str, value: Any, *, ttl: float | None = None) -> None:
+        """Write-through after a change this environment made (best effort: Redis errors are absorbed)."""
+        ttl = self.l2_ttl if ttl is None else ttl
+        version = self._version()
+        data = _to_json_data(value)
+        entry = _Entry(json.dumps(data, separators=(",", ":")), time.time() + ttl, data is None)
+        self._l1_put((version, key), entry)
+        if version is not None:
+            self._l2_put(version, key, entry, max(self.stale_ttl, ttl))
+
     def invalidate(self, key: str) -> None:
         """Forget `key` here and in Redis (raises if Redis fails, so an event consumer retries)."""
         version = self._version()
