@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import boto3
 from botocore.exceptions import ClientError
 
-from .store import AuthorizationNotFound, Claim, ClaimOutcome, StoredResponse
+from .store import IN_FLIGHT_LEASE_SECONDS, AuthorizationNotFound, Claim, ClaimOutcome, StoredResponse
 
 T = TypeVar("T")
 _NO_SORT = "-"
@@ -56,8 +56,11 @@ class DynamoDBStore:
         try:
             self._client.put_item(
                 TableName=self._table_name,
-                Item={**key, "fingerprint": {"S": fingerprint}, "expiresAt": {"N": str(int(now + ttl_seconds))}},
-                ConditionExpression="attribute_not_exists(pk) OR expiresAt <= :now",
+                Item={**key, "fingerprint": {"S": fingerprint}, "expiresAt": {"N": str(int(now + ttl_seconds))},
+                      "lockedUntil": {"N": str(int(now + IN_FLIGHT_LEASE_SECONDS))}},
+                ConditionExpression="attribute_not_exists(pk) OR expiresAt <= :now"
+                                    " OR (attribute_not_exists(#r) AND lockedUntil <= :now)",
+                ExpressionAttributeNames={"#r": "response"},
                 ExpressionAttributeValues={":now": {"N": str(int(now))}},
             )
             return Claim(ClaimOutcome.STARTED)

@@ -15,6 +15,8 @@ from enum import Enum
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+# Longer than any request can run (latency switches stop at 60 s), shorter than a retrying client's patience.
+IN_FLIGHT_LEASE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Claim:
 class _IdempotencyRecord:
     fingerprint: str
     expires_at: float
+    locked_until: float  # a claim whose request died (crash, timeout) is taken over after this
     response: StoredResponse | None = None  # None while the first request is in flight
 
 
@@ -80,8 +83,10 @@ class InMemoryStore:
     def claim_idempotency_key(self, scope: str, fingerprint: str, now: float, ttl_seconds: float) -> Claim:
         with self._lock:
             record = self._idempotency.get(scope)
-            if record is None or record.expires_at <= now:
-                self._idempotency[scope] = _IdempotencyRecord(fingerprint, now + ttl_seconds)
+            abandoned = record is not None and record.response is None and record.locked_until <= now
+            if record is None or record.expires_at <= now or abandoned:
+                self._idempotency[scope] = _IdempotencyRecord(
+                    fingerprint, now + ttl_seconds, now + IN_FLIGHT_LEASE_SECONDS)
                 if record is not None:
                     self._purge_expired(now)
                 return Claim(ClaimOutcome.STARTED)
