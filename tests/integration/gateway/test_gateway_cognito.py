@@ -7,8 +7,10 @@ import base64
 import functools
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import httpx
 import jwt
 import pytest
 from conftest import REGION, GatewayRunner, free_port
@@ -216,12 +218,18 @@ def test_jwks_is_fetched_once_not_per_request(cognito, make_stack, monkeypatch):
             make_stack({"UserPool": cognito["pool_id"], "UserPoolClient": cognito["client_id"]}),
             aws_endpoint=cognito["endpoint"],
         )
-        tokens = [_sign_like_moto(cognito, jti=str(n)) for n in range(5)]
-        statuses = [gw.client.get("/items/1", headers={"Authorization": t}).status_code for t in tokens]
+        tokens = [_sign_like_moto(cognito, jti=str(n)) for n in range(8)]
+
+        def call(token: str) -> int:  # concurrent first requests all wait for the one fetch
+            with httpx.Client(base_url=gw.server.url) as client:
+                return client.get("/items/1", headers={"Authorization": token}).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(call, tokens))
     finally:
         runner.stop_all()
 
-    assert statuses == [200] * 5
+    assert statuses == [200] * 8
     assert fetched == [f"{cognito['endpoint']}/{cognito['pool_id']}/.well-known/jwks.json"]
 
 

@@ -260,3 +260,21 @@ def test_stage_variables_reach_the_event(make_stack, run_gateway):
     gw.client.get("/health")
 
     assert gw.invoker.last_event["stageVariables"] == {"alias": "live"}
+
+
+def test_a_powertools_rest_resolver_serves_the_gateway_events(gw):
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+    resolver = APIGatewayRestResolver()
+
+    @resolver.get("/files/<bucket>/<key>")
+    def get_file(bucket: str, key: str) -> dict:
+        event = resolver.current_event
+        return {"bucket": bucket, "key": key, "q": event.get_query_string_value("q"), "tag": event.headers.get("x-tag")}
+
+    gw.invoker.handlers[ECHO] = lambda event: InvokeResult(payload=resolver.resolve(event, {}))
+
+    response = gw.client.get("/files/b1/k1?q=shoes", headers={"X-Tag": "t"})
+
+    assert response.status_code == 200
+    assert response.json() == {"bucket": "b1", "key": "k1", "q": "shoes", "tag": "t"}

@@ -74,6 +74,7 @@ class CognitoAuthorizer:
         self._refetch_interval_s = refetch_interval_s
         self._keys: dict[str, jwt.PyJWK] = {}
         self._keys_fetched_at = float("-inf")
+        self._jwks_fetch: asyncio.Future[None] | None = None
         self._clients_fetched_at = float("-inf")
         self._cache: dict[str, tuple[dict[str, str], frozenset[str], float]] = {}
 
@@ -140,13 +141,25 @@ class CognitoAuthorizer:
 
     async def _signing_key(self, kid: str, executor: Executor) -> jwt.PyJWK | None:
         key = self._keys.get(kid)
-        if key is None and time.monotonic() - self._keys_fetched_at >= self._refetch_interval_s:
-            # An unknown kid refetches the JWKS at most every refetch_interval_s (never per request).
+        if key is not None:
+            return key
+        if self._jwks_fetch is None and time.monotonic() - self._keys_fetched_at >= self._refetch_interval_s:
+            # An unknown kid refetches the JWKS at most every refetch_interval_s (never per request);
+            # requests arriving meanwhile wait for the same fetch.
             self._keys_fetched_at = time.monotonic()
-            data = await asyncio.get_running_loop().run_in_executor(executor, fetch_json, self.jwks_url)
-            self._keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(data).keys if k.key_id}
-            key = self._keys.get(kid)
-        return key
+            self._jwks_fetch = asyncio.ensure_future(self._fetch_keys(executor))
+        if self._jwks_fetch is not None:
+            fetch = self._jwks_fetch
+            try:
+                await asyncio.shield(fetch)
+            finally:
+                if self._jwks_fetch is fetch and fetch.done():
+                    self._jwks_fetch = None
+        return self._keys.get(kid)
+
+    async def _fetch_keys(self, executor: Executor) -> None:
+        data = await asyncio.get_running_loop().run_in_executor(executor, fetch_json, self.jwks_url)
+        self._keys = {k.key_id: k for k in jwt.PyJWKSet.from_dict(data).keys if k.key_id}
 
     async def _is_pool_client(self, client_id: str, executor: Executor) -> bool:
         if client_id in self.client_ids:
