@@ -129,7 +129,7 @@ def _leftover_workers(aws_url: str) -> list[int]:
 def launch(template: Path, overrides: dict[str, str] | None = None, *, stack_name: str = "shop-test",
            extra_args: list[str] | None = None) -> LocalCloudHandle:
     api_port, aws_port = free_port(), free_port()
-    log_file = tempfile.NamedTemporaryFile(prefix="localcloud-", suffix=".log", delete=False)
+    log_fd, log_name = tempfile.mkstemp(prefix="localcloud-", suffix=".log")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT / "infrastructure" / "local"), str(ROOT / "layers" / "shared" / "python"), str(ROOT)]),
         "AWS_DEFAULT_REGION": REGION, "PYTHONUNBUFFERED": "1"}
@@ -137,10 +137,11 @@ def launch(template: Path, overrides: dict[str, str] | None = None, *, stack_nam
                "--aws-port", str(aws_port), "--stack-name", stack_name, *(extra_args or [])]
     if overrides:
         command += ["--parameter-overrides", *(f"{k}={v}" for k, v in overrides.items())]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_fd, stderr=subprocess.STDOUT,
                                start_new_session=True)
+    os.close(log_fd)
     handle = LocalCloudHandle(api_url=f"http://127.0.0.1:{api_port}", aws_url=f"http://127.0.0.1:{aws_port}",
-                              region=REGION, process=process, log_path=Path(log_file.name))
+                              region=REGION, process=process, log_path=Path(log_name))
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
