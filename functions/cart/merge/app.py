@@ -1,0 +1,39 @@
+"""POST /cart/merge {cartId} (signed in): merge an anonymous cart into mine after signing in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shop.cart.api import cart_response, user_owner
+from shop.cart.models import CartView, MergeBody
+from shop.cart.service import CartService
+from shop.catalog.apidoc import COGNITO, error_responses
+from shop.http import create_app
+from shop.observability import instrument
+
+app = create_app()
+carts = CartService()
+
+
+@app.post(
+    "/cart/merge",
+    summary="Merge an anonymous cart into mine",
+    tags=["cart"],
+    operation_id="mergeCart",
+    security=COGNITO,
+    responses={
+        200: {
+            "description": "My cart after the merge (`dropped`: SKUs that did not fit)",
+            "content": {"application/json": {"model": CartView}},
+        },
+        **error_responses(400, 401, 404, 413, 422),
+    },
+)
+def merge_cart(body: MergeBody):
+    owner = user_owner(app)
+    return cart_response(carts.merge(owner, body.cartId), owner)
+
+
+@instrument
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

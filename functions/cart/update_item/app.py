@@ -1,0 +1,49 @@
+"""PATCH /cart/items/{sku} (signed in) and PATCH /cart/anonymous/items/{sku}: set a line's quantity."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.cart.api import anonymous_owner, cart_response, user_owner
+from shop.cart.models import CartView, SetQuantityBody
+from shop.cart.service import CartService
+from shop.catalog.apidoc import COGNITO, error_responses
+from shop.http import create_app
+from shop.observability import instrument
+
+app = create_app()
+carts = CartService()
+SKU = Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+OK = {200: {"description": "The cart", "content": {"application/json": {"model": CartView}}}}
+ERRORS = error_responses(400, 404, 409, 413, 422)
+
+
+@app.patch(
+    "/cart/items/<sku>",
+    summary="Change a line's quantity",
+    tags=["cart"],
+    operation_id="setCartItemQuantity",
+    security=COGNITO,
+    responses={**OK, **error_responses(401), **ERRORS},
+)
+def set_quantity(sku: Annotated[str, SKU], body: SetQuantityBody):
+    owner = user_owner(app)
+    return cart_response(carts.set_quantity(owner, sku, body.quantity), owner)
+
+
+@app.patch(
+    "/cart/anonymous/items/<sku>",
+    summary="Change a line's quantity (anonymous cart)",
+    tags=["cart"],
+    operation_id="setAnonymousCartItemQuantity",
+    responses={**OK, **ERRORS},
+)
+def set_anonymous_quantity(sku: Annotated[str, SKU], body: SetQuantityBody):
+    owner = anonymous_owner(app)
+    return cart_response(carts.set_quantity(owner, sku, body.quantity), owner)
+
+
+@instrument
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,34 @@
+"""GET /inventory/{sku} (signed in): the SKU's available and reserved stock, read fresh."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.catalog.apidoc import COGNITO, error_responses
+from shop.http import create_app, current_user
+from shop.inventory.models import Stock
+from shop.inventory.service import InventoryService
+from shop.observability import instrument
+
+app = create_app()
+inventory = InventoryService()
+SKU = Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+
+
+@app.get(
+    "/inventory/<sku>",
+    summary="Get the stock of a SKU",
+    tags=["inventory"],
+    operation_id="getStock",
+    security=COGNITO,
+    responses=error_responses(401, 404, 422),
+)
+def get_stock(sku: Annotated[str, SKU]) -> Stock:
+    current_user(app)
+    return inventory.get_stock(sku, fresh=True)
+
+
+@instrument
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

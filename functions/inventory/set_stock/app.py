@@ -1,0 +1,41 @@
+"""PUT /inventory/{sku} {available} (admin): set the available stock of a SKU the catalog sells."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.catalog.apidoc import COGNITO, error_responses
+from shop.catalog.service import CatalogService
+from shop.errors import NotFound
+from shop.http import create_app, require_admin
+from shop.inventory.models import SetStockBody, Stock
+from shop.inventory.service import InventoryService
+from shop.observability import instrument
+
+app = create_app()
+inventory = InventoryService()
+catalog = CatalogService()
+SKU = Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+
+
+@app.put(
+    "/inventory/<sku>",
+    summary="Set the available stock (admin)",
+    tags=["inventory"],
+    operation_id="setStock",
+    security=COGNITO,
+    responses=error_responses(400, 401, 403, 404, 413, 422),
+)
+def set_stock(sku: Annotated[str, SKU], body: SetStockBody) -> Stock:
+    require_admin(app)
+    if catalog.get_by_sku(sku, include_inactive=True) is None:
+        raise NotFound(
+            f"the catalog has no product with SKU {sku}", code="PRODUCT_NOT_FOUND", details={"sku": sku}
+        )
+    return inventory.set_stock(sku, body.available)
+
+
+@instrument
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)
