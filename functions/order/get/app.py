@@ -1,0 +1,25 @@
+"""GET /orders/{orderId}: one of the caller's orders with its status timeline (another user's: 404)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.http import create_app, current_user
+from shop.observability import instrument
+from shop.orders.service import OrderService
+
+app = create_app()
+orders = OrderService()
+
+
+@app.get("/orders/<orderId>", summary="Get my order", tags=["orders"], operation_id="getOrder")
+def get_order(orderId: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$")]) -> dict[str, Any]:
+    view = orders.get_view(orderId, current_user(app).user_id)
+    view.pop("userId", None)
+    return view
+
+
+@instrument
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Checkout: price the cart from the catalog, create the order (OrderCreated), start the saga."""

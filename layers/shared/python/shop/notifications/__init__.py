@@ -1,0 +1,1 @@
+"""Notifications: customer emails for domain events (OrderConfirmed, OrderCancelled, UserRegistered) via SES."""

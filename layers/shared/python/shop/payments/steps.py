@@ -1,0 +1,40 @@
+"""The saga's payment steps as Lambda handlers call them: state machine input in, JSON out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from shop.errors import BadRequest
+from shop.payments.provider import Card
+from shop.payments.service import PaymentService
+
+
+class InvalidPaymentInput(BadRequest):
+    code = "INVALID_PAYMENT_INPUT"
+
+
+def authorize(payments: PaymentService, event: dict[str, Any]) -> dict[str, Any]:
+    try:
+        card = Card.model_validate(event.get("card"))
+    except ValidationError as err:
+        raise InvalidPaymentInput("invalid card in the step input", details=[e["msg"] for e in err.errors()]) from None
+    return payments.authorize(event["orderId"], card)
+
+
+def capture(payments: PaymentService, event: dict[str, Any]) -> dict[str, Any]:
+    return payments.capture(event["orderId"])
+
+
+def compensate(payments: PaymentService, event: dict[str, Any]) -> dict[str, Any]:
+    return payments.compensate(event["orderId"])
+
+
+def payment_service_from_env() -> PaymentService:
+    """The service as the payment functions run it: HTTP provider, shared breaker, order store."""
+    from shop.orders.service import OrderService  # noqa: PLC0415
+    from shop.payments.http_provider import HttpPaymentProvider  # noqa: PLC0415
+    from shop.payments.service import default_breaker  # noqa: PLC0415
+
+    return PaymentService(HttpPaymentProvider(), OrderService(), default_breaker())
