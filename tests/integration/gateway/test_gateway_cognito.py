@@ -13,8 +13,8 @@ import boto3
 import httpx
 import jwt
 import pytest
-from conftest import REGION, GatewayRunner, free_port
 from cryptography.hazmat.primitives.asymmetric import rsa
+from gateway_support import REGION, GatewayRunner, free_port
 from localcloud.gateway import auth as gateway_auth
 from moto.server import ThreadedMotoServer
 from moto.utilities.utils import load_resource

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import function_name, resource_of_type
+from gateway_support import function_name, resource_of_type
 from localcloud.gateway.model import stable_api_key_value
 
 PARTNER = "/partner/orders"
@@ -157,7 +157,7 @@ def test_cors_preflight_answers_from_the_template_mock_without_invoking(gw):
 
 
 def test_actual_response_carries_the_cors_headers_the_function_returns(gw):
-    from conftest import ok_json
+    from gateway_support import ok_json
 
     result = ok_json({})
     result.payload["headers"] = {"Access-Control-Allow-Origin": "https://shop.example"}

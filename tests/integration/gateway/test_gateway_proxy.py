@@ -8,7 +8,7 @@ import logging
 import time
 
 import pytest
-from conftest import ACCOUNT, API_ID, TinyResolver, function_name, load_template, ok_json, translate
+from gateway_support import ACCOUNT, API_ID, TinyResolver, function_name, load_template, ok_json, translate
 from localcloud.gateway import LocalApiGateway, Route
 from localcloud.invoker import InvokeResult
 
@@ -16,7 +16,7 @@ ECHO = function_name("EchoFunction")
 
 
 def test_routes_list_every_method_with_its_function_authorizer_and_key(make_stack):
-    from conftest import FakeInvoker
+    from gateway_support import FakeInvoker
 
     routes = LocalApiGateway(make_stack(), FakeInvoker()).routes()
 
@@ -27,7 +27,7 @@ def test_routes_list_every_method_with_its_function_authorizer_and_key(make_stac
 
 
 def test_the_real_template_serves_health_without_authorizer():
-    from conftest import FakeInvoker
+    from gateway_support import FakeInvoker
 
     stack = TinyResolver(translate(load_template(with_test_routes=False)), {}).stack()
     routes = LocalApiGateway(stack, FakeInvoker()).routes()

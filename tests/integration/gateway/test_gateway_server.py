@@ -6,7 +6,7 @@ import socket
 
 import httpx
 import pytest
-from conftest import FakeInvoker, free_port
+from gateway_support import FakeInvoker, free_port
 from localcloud.gateway import LocalApiGateway, start_gateway
 
 
