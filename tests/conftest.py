@@ -29,6 +29,10 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# what the Makefile exports, so that a bare `pytest` finds the local cloud and the layer too
+for _path in (ROOT / "infrastructure" / "local", ROOT / "layers" / "shared" / "python", ROOT):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 REGION = "us-east-1"
 STARTUP_TIMEOUT_S = 60
 BOOTSTRAP = str(ROOT / "infrastructure" / "local" / "localcloud" / "runtime" / "bootstrap.py")
@@ -42,6 +46,7 @@ def free_port() -> int:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT does not keep a server out
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

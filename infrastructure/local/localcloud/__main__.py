@@ -23,7 +23,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--region", default=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
     parser.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
     parser.add_argument("--redis-url", default=None, help="Redis to use if it answers (default: REDIS_URL)")
-    parser.add_argument("--account-concurrency", type=int, default=100, help="unreserved concurrency cap")
+    parser.add_argument("--account-concurrency", type=int, default=1000,
+                        help="account concurrency limit; unreserved functions share what reservations leave")
     parser.add_argument("--seed", action="store_true", help="run scripts/seed.py once ready (if it exists)")
     parser.add_argument("--quiet", action="store_true", help="no function logs, only the summary and errors")
     return parser.parse_args(argv)

@@ -30,7 +30,7 @@ class CloudConfig:
     aws_port: int = 4566
     api_port: int | None = 3000  # None: no API gateway
     parameter_overrides: dict[str, str] = field(default_factory=dict)
-    account_concurrency: int = 100
+    account_concurrency: int = 1000
     idle_seconds: float = 300.0
     redis_url: str | None = None  # passed to the template's RedisUrl parameter when it has one
     retry_settings: hooks.Settings = field(default_factory=hooks.Settings)

@@ -18,7 +18,8 @@ from typing import Any
 from localcloud.invoker import InvokeResult
 from localcloud.runtime.worker import FunctionSpec, LogSink, Worker, WorkerDied, WorkerTimedOut
 
-DEFAULT_ACCOUNT_CONCURRENCY = 100
+DEFAULT_ACCOUNT_CONCURRENCY = 1000  # AWS's default account limit
+UNRESERVED_MINIMUM = 100  # AWS keeps at least this much for functions without a reservation
 DEFAULT_IDLE_SECONDS = 300.0
 # the parts of the host environment a worker needs to run at all (Lambda sets its own equivalents)
 LAMBDA_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -82,7 +83,7 @@ class LocalRuntime:
                 if alias:
                     self._aliases[alias] = spec.name
         reserved = sum(s.reserved_concurrency or 0 for s in functions)
-        self.unreserved_limit = max(0, account_concurrency - reserved)
+        self.unreserved_limit = max(account_concurrency - reserved, min(UNRESERVED_MINIMUM, account_concurrency))
         self._unreserved_in_flight = 0
         self._account_lock = threading.Lock()
         self._closed = threading.Event()
