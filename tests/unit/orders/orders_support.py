@@ -1,0 +1,72 @@
+"""Helpers shared by the order, payment and checkout tests: tables shaped from template.yaml, sample data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from shop.aws import reset_clients
+
+TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
+EVENTS_TABLE, VIEWS_TABLE = "order-events-test", "orders-test"
+
+
+def create_table_from_template(dynamodb: Any, logical_id: str, name: str) -> None:
+    """Create the table as template.yaml declares it (keys, indexes, stream), so tests cannot drift."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    props = yaml_parse(TEMPLATE.read_text())["Resources"][logical_id]["Properties"]
+    kwargs: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+    }
+    if "GlobalSecondaryIndexes" in props:
+        kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    if "StreamSpecification" in props:
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    dynamodb.create_table(**kwargs)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("ORDER_EVENTS_TABLE", EVENTS_TABLE)
+    monkeypatch.setenv("ORDERS_TABLE", VIEWS_TABLE)
+    with mock_aws():
+        reset_clients()
+        yield
+    reset_clients()
+
+
+@pytest.fixture
+def dynamodb(aws: None) -> Any:
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    create_table_from_template(client, "OrderEventsTable", EVENTS_TABLE)
+    create_table_from_template(client, "OrdersTable", VIEWS_TABLE)
+    return client
+
+
+def order_created(order_id: str = "ord_1", user_id: str = "user-1", total: int = 2500) -> dict[str, Any]:
+    return {
+        "orderId": order_id, "userId": user_id, "email": "ann@example.com", "currency": "USD", "total": total,
+        "items": [{"sku": "SKU-1", "productId": "p1", "name": "Mug", "quantity": 2, "unitPrice": total // 2,
+                   "lineTotal": total}],
+    }
+
+
+@pytest.fixture
+def orders(dynamodb: Any) -> Any:
+    from shop.orders.service import OrderService
+    from shop.orders.store import OrderEventStore
+    from shop.orders.views import OrderViews
+
+    return OrderService(OrderEventStore(EVENTS_TABLE, dynamodb), OrderViews(VIEWS_TABLE, dynamodb))
