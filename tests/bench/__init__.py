@@ -1,0 +1,1 @@
+"""`make bench`: the seed's latency table, cold starts, load, flash sale, cost and cache figures."""
