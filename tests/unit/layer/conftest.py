@@ -1,16 +1,19 @@
 """Fixtures of the shared layer's tests.
 
-Part A (cache, sharding, resilience): a real Redis (REDIS_URL or 127.0.0.1:6379 when it answers,
-else a redis-server started for the session), on a DB index of its own, flushed before every test.
+Part A (cache, sharding, resilience): a real Redis on a DB index of its own, flushed before every
+test. It is the one at REDIS_URL when that is set and answers; otherwise a redis-server started for
+the session (milliseconds), so that test runs in parallel (several engineers, CI jobs) never flush
+each other's data on a shared 127.0.0.1:6379.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 import redis
-from localcloud.redisd import RedisHandle, ensure_redis
+from localcloud.redisd import RedisHandle, ensure_redis, start_embedded
 from shop.redis_client import create_redis
 
 LAYER_TEST_DB = 11  # the layer tests' own DB index: flushing it never touches other data
@@ -18,7 +21,8 @@ LAYER_TEST_DB = 11  # the layer tests' own DB index: flushing it never touches o
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisHandle]:
-    handle = ensure_redis()
+    url = os.environ.get("REDIS_URL")
+    handle = ensure_redis(url) if url else start_embedded()
     yield handle
     handle.stop()  # stops only a server this session started
 

@@ -97,8 +97,10 @@ def test_half_open_after_open_duration_admits_five_trials_then_closes(make_break
     threads = [threading.Thread(target=lambda: breaker.call(trial)) for _ in range(5)]
     for thread in threads:
         thread.start()
-    while len(admitted) < 5:
+    deadline = time.monotonic() + 5
+    while len(admitted) < 5 and time.monotonic() < deadline:
         time.sleep(0.005)
+    assert len(admitted) == 5
     assert breaker.state().state == "half_open"
     with pytest.raises(CircuitOpenError) as sixth:  # all five permits are taken
         breaker.call(ok)

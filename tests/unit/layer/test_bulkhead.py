@@ -9,6 +9,13 @@ import pytest
 from shop.resilience import Bulkhead, BulkheadFullError
 
 
+def wait_until_busy(bulkhead: Bulkhead) -> None:
+    deadline = time.monotonic() + 5
+    while bulkhead.in_flight == 0:
+        assert time.monotonic() < deadline, "the holder never got its slot"
+        time.sleep(0.001)
+
+
 def test_at_most_max_concurrent_calls_run_at_once() -> None:
     bulkhead = Bulkhead("provider", max_concurrent=3, max_wait=2.0)
     running, peak, lock = [0], [0], threading.Lock()
@@ -35,8 +42,7 @@ def test_caller_beyond_capacity_fails_after_max_wait() -> None:
     release = threading.Event()
     holder = threading.Thread(target=bulkhead.call, args=(release.wait, 5))
     holder.start()
-    while bulkhead.in_flight == 0:
-        time.sleep(0.001)
+    wait_until_busy(bulkhead)
     started = time.monotonic()
     with pytest.raises(BulkheadFullError):
         bulkhead.call(lambda: pytest.fail("must not run"))
@@ -51,8 +57,7 @@ def test_waiting_caller_gets_the_slot_when_it_frees_in_time() -> None:
     bulkhead = Bulkhead("provider", max_concurrent=1, max_wait=1.0)
     holder = threading.Thread(target=bulkhead.call, args=(time.sleep, 0.05))
     holder.start()
-    while bulkhead.in_flight == 0:
-        time.sleep(0.001)
+    wait_until_busy(bulkhead)
     assert bulkhead.call(lambda: "waited") == "waited"
     holder.join()
 
