@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -9,7 +10,8 @@ from collections.abc import Callable
 import pytest
 import redis
 from pydantic import BaseModel
-from shop.cache import TieredCache
+from shop.cache import REDIS_BREAKER, TieredCache
+from shop.resilience import CircuitBreaker
 
 
 class CountingLoader:
@@ -203,3 +205,17 @@ def test_powertools_callback_emits_cache_counts_as_emf_metrics(make_cache) -> No
     emf = metrics.serialize_metric_set()
     assert emf["CacheMiss"] == [1.0] and emf["CacheL1Hit"] == [1.0]
     metrics.clear_metrics()
+
+
+def test_invalidate_reaches_redis_even_when_this_environment_skips_it(make_cache, redis_db: redis.Redis) -> None:
+    loader = CountingLoader()
+    make_cache().get_or_load("p1", loader)
+    breaker = CircuitBreaker("redis:product", config=REDIS_BREAKER)
+    cache = make_cache(breaker=breaker)
+    for _ in range(5):  # five Redis errors seen here: this environment's reads now skip Redis
+        with contextlib.suppress(ConnectionError):
+            breaker.call(lambda: (_ for _ in ()).throw(ConnectionError("redis timeout")))
+    assert breaker.state().state == "open"
+    cache.invalidate("p1")
+    assert not redis_db.exists("cache:product:v0:p1")
+    assert make_cache().get_or_load("p1", loader)["load"] == 2

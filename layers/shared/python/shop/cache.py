@@ -149,10 +149,11 @@ class TieredCache:
 
     def invalidate(self, key: str) -> None:
         """Forget `key` here and in Redis (raises if Redis fails, so an event consumer retries)."""
-        version = self._version()
         with self._l1_lock:
-            self._l1.pop((version, key), None)
-        if self.redis is not None and version is not None:
+            for l1_key in [k for k in self._l1 if k[1] == key and k[0] != "__version__"]:
+                self._l1.pop(l1_key, None)
+        if self.redis is not None:  # straight to Redis, past the breaker: this must not silently fail
+            version = int(self.redis.get(self._version_key(self.namespace)) or 0)
             self.redis.delete(self._data_key(version, key))
 
     def bump_version(self, namespace: str | None = None) -> int:
@@ -182,7 +183,10 @@ class TieredCache:
         lock = self._lock(version, key)
         deadline = time.monotonic() + self.lock_wait
         while True:
-            if self._try_lock(lock):
+            locked = self._try_lock(lock)
+            if locked is None:  # Redis failed mid-way: serve from the loader rather than wait
+                return self._run_loader(None, key, loader, ttl, stale)
+            if locked:
                 try:
                     # another caller may have filled L2 between our miss and our lock
                     entry = self._l2_get(version, key)
@@ -282,9 +286,10 @@ class TieredCache:
         return self.redis.lock(f"{self._data_key(version, key)}:lock", timeout=self.lock_ttl,
                                blocking=False, thread_local=False)
 
-    def _try_lock(self, lock: Any) -> bool:
+    def _try_lock(self, lock: Any) -> bool | None:
+        """True: ours; False: another caller holds it; None: Redis did not answer."""
         acquired = self._redis(lock.acquire, blocking=False)
-        return acquired is not _FAILED and bool(acquired)
+        return None if acquired is _FAILED else bool(acquired)
 
     def _unlock(self, lock: Any) -> None:
         from redis.exceptions import LockError  # noqa: PLC0415 - loaded already when a lock exists
