@@ -35,6 +35,7 @@ for _path in (ROOT / "infrastructure" / "local", ROOT / "layers" / "shared" / "p
         sys.path.insert(0, str(_path))
 REGION = "us-east-1"
 STARTUP_TIMEOUT_S = 60
+LOG_DIR = ROOT / ".localcloud" / "logs"  # each local cloud's output (kept when a test fails: read it)
 BOOTSTRAP = str(ROOT / "infrastructure" / "local" / "localcloud" / "runtime" / "bootstrap.py")
 
 
@@ -111,6 +112,9 @@ class LocalCloudHandle:
     def reset_counters(self) -> None:
         self.control("POST", "counters/reset")
 
+    def __repr__(self) -> str:  # what a failing test prints: where to read the local cloud's output
+        return f"LocalCloudHandle(api_url={self.api_url!r}, aws_url={self.aws_url!r}, log={str(self.log_path)!r})"
+
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
@@ -134,7 +138,8 @@ def _leftover_workers(aws_url: str) -> list[int]:
 def launch(template: Path, overrides: dict[str, str] | None = None, *, stack_name: str = "shop-test",
            extra_args: list[str] | None = None) -> LocalCloudHandle:
     api_port, aws_port = free_port(), free_port()
-    log_fd, log_name = tempfile.mkstemp(prefix="localcloud-", suffix=".log")
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_fd, log_name = tempfile.mkstemp(prefix=f"{stack_name}-", suffix=".log", dir=LOG_DIR)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT / "infrastructure" / "local"), str(ROOT / "layers" / "shared" / "python"), str(ROOT)]),
         "AWS_DEFAULT_REGION": REGION, "PYTHONUNBUFFERED": "1"}
@@ -200,8 +205,6 @@ def start_local_cloud() -> Iterator[Callable[..., LocalCloudHandle]]:
     problems = []
     for handle in started.values():
         problems += stop(handle)
-        if not problems:
-            handle.log_path.unlink(missing_ok=True)
     assert not problems, "; ".join(problems)
 
 

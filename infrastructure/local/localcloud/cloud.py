@@ -98,7 +98,8 @@ class LocalCloud:
             account_concurrency=cfg.account_concurrency, idle_seconds=cfg.idle_seconds, **runtime_kwargs,
         )
         hooks.install(self.runtime, self.dispatcher, send_sqs=self._send_sqs, start_execution=self._start_execution,
-                      settings=cfg.retry_settings)
+                      settings=cfg.retry_settings, on_async_failure=self._async_failed,
+                      async_retries=self._async_retry_counts())
         self._start_sources(provisioner)
         if cfg.api_port:
             self._start_gateway()
@@ -176,6 +177,37 @@ class LocalCloud:
 
         self._client("stepfunctions").start_execution(stateMachineArn=state_machine_arn, input=payload,
                                                       name=str(uuid.uuid4()))
+
+    def _invoke_configs(self) -> dict[str, dict[str, Any]]:
+        assert self.stack is not None
+        configs = {}
+        for config in self.stack.of_type("AWS::Lambda::EventInvokeConfig"):
+            name = str(config.properties["FunctionName"]).split(":")[-1]
+            configs[name] = config.properties
+        return configs
+
+    def _async_retry_counts(self) -> dict[str, int]:
+        return {name: int(props["MaximumRetryAttempts"]) for name, props in self._invoke_configs().items()
+                if "MaximumRetryAttempts" in props}
+
+    def _async_failed(self, function_name: str, event: dict[str, Any], result: Any) -> None:
+        """Lambda's last resort for an async event: the on-failure destination, else the function's DLQ."""
+        assert self.stack is not None and self.runtime is not None
+        name = self.runtime.resolve_name(function_name) or function_name
+        on_failure = ((self._invoke_configs().get(name, {}).get("DestinationConfig") or {}).get("OnFailure") or {})
+        function = next((f for f in self.stack.of_type("AWS::Lambda::Function") if f.physical_id == name), None)
+        dlq = ((function.properties.get("DeadLetterConfig") or {}).get("TargetArn") if function else None)
+        target = on_failure.get("Destination") or dlq
+        if not target or target.split(":")[2] != "sqs":
+            self.progress(f"  ! async event for {name} dropped after retries ({result.error_type})")
+            return
+        if on_failure.get("Destination"):
+            body = json.dumps({"version": "1.0", "requestContext": {"functionArn": name, "condition": "RetriesExhausted"},
+                               "requestPayload": event, "responseContext": {"functionError": result.error_type},
+                               "responsePayload": result.payload})
+            self._send_sqs(target, body, {})
+        else:
+            self._send_sqs(target, json.dumps(event), {"ErrorCode": "200", "ErrorMessage": json.dumps(result.payload)[:1000]})
 
     def _fire_rule(self, rule: Resource) -> None:
         assert self.stack is not None

@@ -55,8 +55,14 @@ class _Installed:
     dispatcher: Dispatcher
     send_sqs: Callable[[str, str, dict[str, Any]], None]  # (queue arn, body, message attributes)
     start_execution: Callable[[str, str], None]  # (state machine arn, input)
+    # after the last async retry: the function's DLQ / on-failure destination (function, event, result)
+    on_async_failure: Callable[[str, dict[str, Any], InvokeResult], None] | None = None
     settings: Settings = field(default_factory=Settings)
     originals: dict[str, Any] = field(default_factory=dict)
+    retries_by_function: dict[str, int] = field(default_factory=dict)  # EventInvokeConfig MaximumRetryAttempts
+
+    def async_retries(self, function_name: str) -> int:
+        return self.retries_by_function.get(function_name, min(ASYNC_FUNCTION_RETRIES, len(self.settings.async_retry_delays)))
 
 
 _installed: _Installed | None = None
@@ -93,9 +99,11 @@ def invoke_async(function_name: str, event: dict[str, Any], *, attempt: int = 0)
         if result.ok:
             return
         delays = installed.settings.async_retry_delays
-        if result.throttled or attempt < len(delays):
+        if result.throttled or attempt < installed.async_retries(function_name):
             delay = delays[min(attempt, len(delays) - 1)] if delays else 0.1
             invoke_async_later(function_name, event, attempt + 1, delay)
+        elif installed.on_async_failure is not None:
+            installed.on_async_failure(function_name, event, result)
         else:
             log.warning("async invocation of %s failed after %d attempts: %s", function_name, attempt + 1,
                         result.error_type)
@@ -214,11 +222,14 @@ def install(
     send_sqs: Callable[[str, str, dict[str, Any]], None],
     start_execution: Callable[[str, str], None],
     settings: Settings | None = None,
+    on_async_failure: Callable[[str, dict[str, Any], InvokeResult], None] | None = None,
+    async_retries: dict[str, int] | None = None,
 ) -> None:
     global _installed
     if _installed is not None:
         uninstall()
-    _installed = _Installed(runtime, dispatcher, send_sqs, start_execution, settings or Settings())
+    _installed = _Installed(runtime, dispatcher, send_sqs, start_execution, on_async_failure, settings or Settings(),
+                            retries_by_function=dict(async_retries or {}))
     originals = _installed.originals
     originals["_invoke_lambda"] = LambdaFunction._invoke_lambda
     originals["invoke"] = LambdaFunction.invoke

@@ -109,6 +109,18 @@ def test_failing_eventbridge_target_is_retried_then_sent_to_its_dlq(wiring: Any)
     assert messages[0]["MessageAttributes"]["RETRY_ATTEMPTS"]["StringValue"] == "2"
 
 
+def test_failing_async_invocation_is_retried_twice_then_sent_to_the_function_dlq(wiring: Any) -> None:
+    lam = wiring.client("lambda")
+    answer = lam.invoke(FunctionName="wiring-AsyncFailFunction", InvocationType="Event",
+                        Payload=json.dumps({"detail": {"key": "async-1"}}).encode())
+    assert answer["StatusCode"] == 202
+    wiring.drain()
+    assert saved(wiring, "failing#async-1")["attempts"] == 3  # Lambda's async queue: 1 + 2 retries
+    messages = wiring.client("sqs").receive_message(QueueUrl=wiring.outputs["AsyncFailDLQUrl"], WaitTimeSeconds=1,
+                                                    MessageAttributeNames=["All"])["Messages"]
+    assert json.loads(messages[0]["Body"]) == {"detail": {"key": "async-1"}}
+
+
 def test_dynamodb_stream_partial_batch_failure_retries_from_the_failed_record(wiring: Any) -> None:
     dynamodb = wiring.client("dynamodb")
     table = wiring.outputs["ItemsTable"]

@@ -48,6 +48,14 @@ def error_object(error: BaseException, error_type: str | None = None) -> dict[st
 
 
 def max_rss_mb() -> float:
+    # VmHWM is this process image's peak: ru_maxrss would carry the spawning parent's peak over exec
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
