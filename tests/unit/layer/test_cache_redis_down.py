@@ -77,3 +77,20 @@ def test_redis_stopped_mid_run_keeps_reads_served_and_recovers_without_restart()
         assert client.exists("cache:product:v0:p2")  # L2 is written again
     finally:
         server.stop()
+
+
+def test_environment_client_is_shared_lazy_and_fails_fast(monkeypatch: pytest.MonkeyPatch, closed_port_url: str) -> None:
+    import redis as redis_module
+    from shop.redis_client import redis_client, reset_redis_clients
+
+    reset_redis_clients()
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert redis_client() is None  # no Redis configured: callers run without L2
+    monkeypatch.setenv("REDIS_URL", closed_port_url)
+    client = redis_client()  # no connection yet: creating it costs nothing at cold start
+    assert client is redis_client()
+    started = time.monotonic()
+    with pytest.raises(redis_module.ConnectionError):
+        client.ping()
+    assert time.monotonic() - started < 0.1  # redis-py's default 10 retries with backoff are off
+    reset_redis_clients()
