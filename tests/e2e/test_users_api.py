@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_users_support import PASSWORD, assert_error, bus_events, sign_up_and_in, unique_email
+from test_users_support import PASSWORD, assert_error, bus_events, eventually, sign_up_and_in, unique_email
 
 HOME = {"label": "Home", "line1": "1 Main St", "city": "Springfield", "postalCode": "12345", "country": "US"}
 
@@ -42,16 +42,20 @@ def test_sign_up_then_sign_in_gives_a_token_for_my_profile(http: httpx.Client, l
         me = http.get("/me", headers={"Authorization": f"Bearer {tokens['idToken']}"})
         assert me.status_code == 200 and me.json()["userId"] == user_id and me.json()["email"] == email
         # published from the committed profile row (UsersTable stream), once
-        matching = [e for e in registered() if e["data"]["userId"] == user_id]
+        matching = eventually(lambda: [e for e in registered() if e["data"]["userId"] == user_id])
         assert len(matching) == 1 and matching[0]["data"]["email"] == email
 
 
 def test_duplicate_email_is_409(http: httpx.Client, ada):
-    assert_error(http.post("/auth/signup", json={"email": ada.email, "password": PASSWORD}), 409, "EMAIL_TAKEN")
+    assert_error(
+        http.post("/auth/signup", json={"email": ada.email, "password": PASSWORD}), 409, "EMAIL_TAKEN"
+    )
 
 
 def test_weak_password_says_what_is_missing(http: httpx.Client):
-    body = assert_error(http.post("/auth/signup", json={"email": unique_email(), "password": "short"}), 422, "WEAK_PASSWORD")
+    body = assert_error(
+        http.post("/auth/signup", json={"email": unique_email(), "password": "short"}), 422, "WEAK_PASSWORD"
+    )
     assert "8 characters" in body["error"]["message"]
 
 
@@ -85,7 +89,9 @@ def test_oversized_body_is_413(http: httpx.Client):
 
 def test_wrong_password_and_unknown_user_get_the_same_401(http: httpx.Client, ada):
     wrong = assert_error(http.post("/auth/login", json={"email": ada.email, "password": "wrong-pass-1"}), 401)
-    unknown = assert_error(http.post("/auth/login", json={"email": unique_email(), "password": PASSWORD}), 401)
+    unknown = assert_error(
+        http.post("/auth/login", json={"email": unique_email(), "password": PASSWORD}), 401
+    )
     assert wrong["error"] == unknown["error"]
 
 
@@ -111,7 +117,9 @@ def test_me_needs_a_valid_token(http: httpx.Client):
 
 
 def test_patch_me_updates_my_profile_and_addresses(http: httpx.Client, ada):
-    response = http.patch("/me", headers=ada.auth, json={"name": "Ada", "phone": "+15551234567", "addresses": [HOME]})
+    response = http.patch(
+        "/me", headers=ada.auth, json={"name": "Ada", "phone": "+15551234567", "addresses": [HOME]}
+    )
     assert response.status_code == 200, response.text
     profile = http.get("/me", headers=ada.auth).json()
     assert (profile["name"], profile["phone"]) == ("Ada", "+15551234567")

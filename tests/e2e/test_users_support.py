@@ -73,18 +73,20 @@ def eventually(probe: Callable[[], T], *, timeout: float = 8.0, interval: float 
 
 @contextmanager
 def bus_events(local_cloud: Any, detail_type: str) -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """Subscribe a fresh SQS queue to `detail_type` on the shop's bus; yields read() -> envelopes."""
+    """Subscribe a fresh SQS queue to `detail_type` on the shop's bus; yields read() -> every envelope so far."""
     events, sqs = local_cloud.client("events"), local_cloud.client("sqs")
     bus = local_cloud.outputs["EventBusName"]
     name = f"e2e-{detail_type}-{uuid.uuid4().hex[:8]}"
     queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps({"detail-type": [detail_type]}))
     events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "q", "Arn": queue_arn}])
     seen: list[dict[str, Any]] = []
 
     def read() -> list[dict[str, Any]]:
-        local_cloud.drain()
+        # polled (see `eventually`) rather than drained: another service's retries must not stall us
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
         for message in messages.get("Messages", []):
             seen.append(json.loads(message["Body"])["detail"])
