@@ -8,11 +8,11 @@ stale) and shipped beside this file, so a cold start reads a file instead of imp
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-from shop.http import create_app, etag_of
+from shop.http import cacheable, create_app, etag_of
 from shop.observability import instrument
 
 DOCUMENT_PATH = Path(__file__).with_name("openapi.json")
@@ -37,11 +37,16 @@ app._openapi_merge = _ShippedDocument()  # type: ignore[attr-defined]
 app.enable_swagger(path="/docs", title="Serverless Shop API")
 
 
+@functools.cache
+def document() -> tuple[dict[str, Any], str]:
+    """The parsed document and its ETag (read once per execution environment)."""
+    return json.loads(document_text()), etag_of(document_text())
+
+
 @app.get("/openapi.json", include_in_schema=False)
 def openapi_document():
-    text = document_text()
-    headers = {"Cache-Control": f"public, max-age={MAX_AGE}", "ETag": etag_of(text)}
-    return Response(status_code=200, content_type="application/json", body=text, headers=headers)
+    body, etag = document()
+    return cacheable(app, body, max_age=MAX_AGE, etag=etag)
 
 
 @instrument
