@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,16 @@ TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
 EVENTS_TABLE, VIEWS_TABLE = "order-events-test", "orders-test"
 
 
-def create_table_from_template(dynamodb: Any, logical_id: str, name: str) -> None:
-    """Create the table as template.yaml declares it (keys, indexes, stream), so tests cannot drift."""
+@functools.cache
+def template_resources() -> dict[str, Any]:
     from samtranslator.yaml_helper import yaml_parse
 
-    props = yaml_parse(TEMPLATE.read_text())["Resources"][logical_id]["Properties"]
+    return yaml_parse(TEMPLATE.read_text())["Resources"]
+
+
+def create_table_from_template(dynamodb: Any, logical_id: str, name: str) -> None:
+    """Create the table as template.yaml declares it (keys, indexes, stream), so tests cannot drift."""
+    props = template_resources()[logical_id]["Properties"]
     kwargs: dict[str, Any] = {
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
