@@ -33,3 +33,21 @@ def test_start_on_a_busy_port_raises(make_stack):
         with pytest.raises(OSError):
             start_gateway(gateway, "127.0.0.1", busy.getsockname()[1])
     gateway.close()
+
+
+def test_connections_are_served_with_tcp_nodelay(make_stack):
+    gateway = LocalApiGateway(make_stack(), FakeInvoker(), quiet=True)
+    server = start_gateway(gateway, "127.0.0.1", 0)
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            client.get("/health")
+            connections = list(server._server.server_state.connections)
+            options = [
+                c.transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                for c in connections
+            ]
+    finally:
+        server.stop()
+        gateway.close()
+
+    assert options and all(options)  # without it keep-alive requests stall ~40 ms (Nagle, delayed ACK)
