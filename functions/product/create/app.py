@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.catalog.admin import admin_only
 from shop.catalog.apidoc import COGNITO, error_responses
 from shop.catalog.models import Product, ProductInput
 from shop.catalog.service import CatalogService
 from shop.http import create_app, json_response, require_admin
 from shop.observability import instrument
 
-app = create_app()
+app = admin_only(create_app())
 catalog = CatalogService()
 
 
