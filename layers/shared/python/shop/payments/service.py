@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from shop.config import env_float, env_int
+from shop.config import env_float, env_int, env_str
 from shop.orders.domain import Order
 from shop.orders.service import OrderService
 from shop.payments.provider import Authorization, Card, PaymentDeclined, PaymentProvider, TransientError
@@ -33,9 +33,11 @@ def breaker_config() -> BreakerConfig:
 
 
 def default_breaker() -> CircuitBreaker:
+    """The breaker every environment of the payment functions shares (named per stack: PAYMENT_BREAKER_NAME)."""
     from shop.redis_client import redis_client  # noqa: PLC0415 - redis only where a breaker is built
 
-    return CircuitBreaker(BREAKER_NAME, redis=redis_client(), config=breaker_config())
+    name = env_str("PAYMENT_BREAKER_NAME", BREAKER_NAME) or BREAKER_NAME
+    return CircuitBreaker(name, redis=redis_client(), config=breaker_config())
 
 
 class PaymentService:
