@@ -1,0 +1,98 @@
+"""The seed's table: product get, profile get and checkout at p50/p95/p99 through the local API Gateway.
+
+The same request sequence runs against each configuration ("initial", "current"): product ids drawn
+from a Zipf distribution over the catalog (fixed seed), a few signed-in customers for GET /me, and
+one checkout per iteration (cart filled first, untimed). Checkout is timed twice: until the answer
+(202 in the current design) and until GET /orders/{id} shows a final state (what the initial design
+made the client wait for).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.bench.cloud import Shop
+from tests.bench.stats import improvement_pct, percentiles
+from tests.bench.zipf_cache import zipf_keys
+
+SEED_FIGURES = {  # the seed's report: before -> after (ms) and its improvement
+    "product get": {"before": 450, "after": 120, "pct": 73},
+    "profile get": {"before": 380, "after": 90, "pct": 76},
+    "checkout": {"before": 2200, "after": 850, "pct": 61},
+}
+WARMUP = 5  # untimed requests per operation first: cold starts are section 2's subject
+
+
+def _timed_get(shop: Shop, url: str, headers: dict[str, str] | None = None) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = shop.http().get(url, headers=headers)
+    return (time.perf_counter() - started) * 1000, response.status_code
+
+
+def measure(shop: Shop, *, requests: int, checkouts: int, products: list[dict[str, Any]],
+            customers: int = 3) -> dict[str, Any]:
+    """Figures of one configuration: {"product get": pct, "profile get": pct, "checkout": pct,
+    "checkout_confirmation": pct, "errors": {...}}."""
+    errors: dict[str, int] = {"product get": 0, "profile get": 0, "checkout": 0, "checkout_final_not_confirmed": 0}
+    ids = [p["productId"] for p in products]
+    sequence = zipf_keys(ids, requests + WARMUP, seed=11)
+    product_ms = []
+    for i, product_id in enumerate(sequence):
+        elapsed, status = _timed_get(shop, f"{shop.api}/products/{product_id}")
+        if i >= WARMUP:
+            product_ms.append(elapsed)
+            errors["product get"] += status != 200
+
+    users = [shop.sign_up() for _ in range(customers)]
+    profile_ms = []
+    for i in range(requests + WARMUP):
+        elapsed, status = _timed_get(shop, f"{shop.api}/me", shop.auth(users[i % customers]))
+        if i >= WARMUP:
+            profile_ms.append(elapsed)
+            errors["profile get"] += status != 200
+
+    answer_ms, final_ms, statuses = [], [], []
+    skus = [p["sku"] for p in products[:20]]
+    buyer = users[0]
+    for i in range(checkouts + 1):  # the first checkout warms the saga's functions
+        shop.add_to_cart(buyer, skus[i % len(skus)], 1)
+        started = time.perf_counter()
+        response = shop.checkout(buyer)
+        answered = (time.perf_counter() - started) * 1000
+        status = f"HTTP {response.status_code}"
+        if response.status_code in (200, 201, 202):
+            status = shop.wait_final(buyer, response.json()["orderId"], interval=0.01)
+        finished = (time.perf_counter() - started) * 1000
+        if i == 0:
+            continue
+        statuses.append(status)
+        if not response.is_success:
+            errors["checkout"] += 1
+            continue
+        answer_ms.append(answered)
+        final_ms.append(finished)
+        errors["checkout_final_not_confirmed"] += status != "CONFIRMED"
+    return {
+        "product get": percentiles(product_ms),
+        "profile get": percentiles(profile_ms),
+        "checkout_answer": percentiles(answer_ms),
+        "checkout_final": percentiles(final_ms),
+        "checkout_statuses": {s: statuses.count(s) for s in sorted(set(statuses))},
+        "errors": errors,
+    }
+
+
+def table(initial: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the seed's table. Initial checkout = until the final state; current = until the 202."""
+    rows = []
+    for name, before_key, after_key in (("product get", "product get", "product get"),
+                                        ("profile get", "profile get", "profile get"),
+                                        ("checkout", "checkout_final", "checkout_answer")):
+        before, after = initial.get(before_key) or {}, current.get(after_key) or {}
+        rows.append({
+            "name": name, "seed": SEED_FIGURES[name], "initial": before, "current": after,
+            "improvement_pct": {q: improvement_pct(before.get(q, float("nan")), after.get(q, float("nan")))
+                                for q in ("p50", "p95", "p99")},
+        })
+    return rows
