@@ -13,10 +13,13 @@ Two different models with one component name, or one route in two functions, fai
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +45,73 @@ def function_files(root: Path = ROOT) -> list[Path]:
     return sorted((root / "functions").glob("*/*/app.py"))
 
 
-def load_resolver(app_file: Path) -> Any | None:
+def template_environments(root: Path = ROOT) -> dict[Path, dict[str, str]]:
+    """Each function folder's environment variables as template.yaml sets them (Globals included).
+
+    Values the template computes (!Ref, !GetAtt, !Sub) become placeholders: importing a module
+    needs the variable to exist, not to point at a real table.
+    """
+    template_file = root / "template.yaml"
+    if not template_file.exists():
+        return {}
+    from samtranslator.yaml_helper import yaml_parse
+
+    template = yaml_parse(template_file.read_text(encoding="utf-8"))
+    defaults = {name: str(p["Default"]) for name, p in (template.get("Parameters") or {}).items() if "Default" in p}
+    shared = ((template.get("Globals") or {}).get("Function") or {}).get("Environment", {}).get("Variables", {})
+    environments: dict[Path, dict[str, str]] = {}
+    for resource in (template.get("Resources") or {}).values():
+        properties = resource.get("Properties") or {}
+        code_uri = properties.get("CodeUri")
+        if resource.get("Type") != "AWS::Serverless::Function" or not isinstance(code_uri, str):
+            continue
+        variables = {**shared, **((properties.get("Environment") or {}).get("Variables") or {})}
+        environments[(root / code_uri).resolve()] = {
+            name: _placeholder(name, value, defaults) for name, value in variables.items()
+        }
+    return environments
+
+
+def _placeholder(name: str, value: Any, defaults: dict[str, str]) -> str:
+    """A literal as is, a !Ref to a parameter as its default, anything else a recognisable stand-in."""
+    if isinstance(value, str | int | float | bool):
+        return str(value)
+    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in defaults:
+        return defaults[value["Ref"]]
+    return f"openapi-build-{name.lower()}"
+
+
+@contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def binds_app(app_file: Path) -> bool:
+    """Whether the module binds a top-level `app` (HTTP functions do; stream and event consumers are
+    not imported at all, so their import-time side effects never run here)."""
+    tree = ast.parse(app_file.read_text(encoding="utf-8"), filename=str(app_file))
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(target, ast.Name) and target.id == "app" for target in targets):
+            return True
+        if isinstance(node, ast.ImportFrom) and any((alias.asname or alias.name) == "app" for alias in node.names):
+            return True
+    return False
+
+
+def load_resolver(app_file: Path, environment: dict[str, str] | None = None) -> Any | None:
     """The function's resolver (`app` with get_openapi_schema), or None for non-HTTP functions."""
+    if not binds_app(app_file):
+        return None
     folder = app_file.parent
     name = f"_openapi_{folder.parent.name}_{folder.name}"
     before = set(sys.modules)
@@ -54,7 +122,8 @@ def load_resolver(app_file: Path) -> Any | None:
             raise DocumentError(f"cannot load {app_file}")
         module = importlib.util.module_from_spec(spec)
         try:
-            spec.loader.exec_module(module)
+            with _environment(environment or {}):
+                spec.loader.exec_module(module)
         except Exception as exc:  # a broken function must fail the build, not vanish from the document
             raise DocumentError(f"{app_file.relative_to(app_file.parents[3])} failed to import: {exc!r}") from exc
     finally:
@@ -66,6 +135,21 @@ def load_resolver(app_file: Path) -> Any | None:
                 del sys.modules[module_name]
     resolver = getattr(module, "app", None)
     return resolver if callable(getattr(resolver, "get_openapi_schema", None)) else None
+
+
+def _drop_bare_response_returns(resolver: Any) -> list[str]:
+    """Forget `-> Response` return annotations (they document nothing and Powertools cannot build a
+    schema from them); returns the routes changed, so the build can say so."""
+    from aws_lambda_powertools.event_handler import Response
+
+    changed = []
+    for route in [*resolver._static_routes, *resolver._dynamic_routes]:
+        annotations = getattr(route.func, "__annotations__", {})
+        if annotations.get("return") in ("Response", Response):
+            del annotations["return"]
+            route._dependant = None  # built lazily from the annotations: rebuild without it
+            changed.append(f"{route.method} {route.path}")
+    return changed
 
 
 def _schema_of(resolver: Any) -> dict[str, Any]:
@@ -80,6 +164,9 @@ def build_document(root: Path = ROOT) -> dict[str, Any]:
     # handlers read these lazily, but some libraries want a region at import
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    # some modules build boto3 clients at import (no call is made): they only need credentials to exist
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "openapi-build")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "openapi-build")
     merge = OpenAPIMerge(
         title=TITLE,
         version=VERSION,
@@ -88,17 +175,20 @@ def build_document(root: Path = ROOT) -> dict[str, Any]:
         on_conflict="error",
     )
     components: dict[str, tuple[Path, Any]] = {}
+    environments = template_environments(root)
     for app_file in function_files(root):
-        resolver = load_resolver(app_file)
+        resolver = load_resolver(app_file, environments.get(app_file.parent.resolve()))
         if resolver is None:
             continue
+        for route in _drop_bare_response_returns(resolver):
+            print(f"openapi: warning: {app_file.relative_to(root)} {route}: bare `-> Response` return annotation "
+                  "ignored (with validation on it also fails at run time: use Response[Model] or none)", file=sys.stderr)
         try:
             schema = _schema_of(resolver)
         except Exception as exc:  # name the function: Powertools' own message does not
             raise DocumentError(
                 f"{app_file.relative_to(root)}: its routes make no OpenAPI schema ({type(exc).__name__}: "
-                f"{str(exc).splitlines()[0]}); a bare `-> Response` return annotation does this: "
-                "use Response[Model] or no annotation"
+                f"{str(exc).splitlines()[0]})"
             ) from exc
         for name, definition in (schema.get("components") or {}).get("schemas", {}).items():
             seen = components.get(name)
