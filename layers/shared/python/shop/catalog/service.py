@@ -124,7 +124,7 @@ class CatalogService:
         now = self._clock()
         product = Product(productId=self._new_id(), version=1, createdAt=now, updatedAt=now, **data.model_dump())
         self.repository.create(product)
-        self.forget(product)
+        self._forget_now(product)
         return product
 
     def replace(self, product_id: str, data: ProductInput) -> Product:
@@ -133,7 +133,7 @@ class CatalogService:
             update={**data.model_dump(), "version": previous.version + 1, "updatedAt": self._clock()}
         )
         self.repository.replace(product, previous)
-        self.forget(previous, product)
+        self._forget_now(previous, product)
         return product
 
     def delete(self, product_id: str) -> Product:
@@ -143,7 +143,7 @@ class CatalogService:
             update={"active": False, "version": previous.version + 1, "updatedAt": self._clock()}
         )
         self.repository.replace(product, previous)
-        self.forget(previous, product)
+        self._forget_now(previous, product)
         return product
 
     def forget(self, *products: Product | dict[str, Any]) -> None:
@@ -151,6 +151,16 @@ class CatalogService:
         for key in dict.fromkeys(k for p in products for k in product_keys(p)):
             self.cache.invalidate(key)
         self.cache.bump_version(CACHE_NAMESPACE)
+
+    def _forget_now(self, *products: Product) -> None:
+        """Uncache right after a committed write, best effort: the stream consumer (ProductOnChange)
+        does it again with retries, so a sick Redis must not turn a committed write into a 500."""
+        try:
+            self.forget(*products)
+        except Exception:  # any Redis failure: logged, the stream consumer retries
+            from shop.observability import get_logger  # noqa: PLC0415
+
+            get_logger().warning("cache invalidation deferred to the stream consumer", exc_info=True)
 
     def _current(self, product_id: str) -> Product:
         product = self.repository.get(product_id, consistent=True)
