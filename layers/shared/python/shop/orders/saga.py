@@ -7,6 +7,7 @@ Catch's `{"Error", "Cause"}` where Cause is the failed Lambda's error object as 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from shop.orders.domain import NewEvent, Order
@@ -37,7 +38,7 @@ def failure_reason(failure: dict[str, Any] | None) -> str:
             message = str(parsed.get("errorMessage", "")) if isinstance(parsed, dict) else cause
         except ValueError:
             message = cause
-    code = REASON_CODES.get(error, error.upper().replace(".", "_"))
+    code = REASON_CODES.get(error) or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", error.replace(".", "_")).upper()
     return f"{code}: {message}"[:500] if message else code
 
 
