@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench import report
-from tests.bench.cloud import ROOT, Shop, payment_sandbox, running_shop, template_parameters
+from tests.bench.cloud import BENCH_SKUS, ROOT, Shop, payment_sandbox, running_shop, template_parameters
 
 NEEDS_INITIAL = {"latency"}
 NEEDS_CLOUD = {"latency", "coldstart", "load", "flash_sale", "cost", "zipf"}
@@ -31,21 +31,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny sample sizes, one local cloud")
     parser.add_argument("--only", action="append", choices=report.SECTIONS, help="run only this section (repeatable)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
-    parser.add_argument("--requests", type=int, help="requests per latency row (default 300; quick 20)")
-    parser.add_argument("--checkouts", type=int, help="checkouts per configuration (default 30; quick 3)")
+    parser.add_argument("--requests", type=int, help="requests per latency row (default 300; quick 10)")
+    parser.add_argument("--checkouts", type=int, help="checkouts per configuration (default 30; quick 2)")
     parser.add_argument("--rounds", type=int, help="fresh environments per function (default 2; quick 1)")
     parser.add_argument("--users", type=int, help="locust users (default 8; quick 2)")
-    parser.add_argument("--duration", type=int, help="locust run seconds (default 60; quick 10)")
+    parser.add_argument("--duration", type=int, help="locust run seconds (default 60; quick 8)")
     parser.add_argument("--think-time", type=float, default=0.5, help="locust think time between requests (s)")
-    parser.add_argument("--buyers", type=int, help="flash sale buyers (default 30; quick 4)")
-    parser.add_argument("--units", type=int, help="flash sale units (default 10; quick 2)")
+    parser.add_argument("--buyers", type=int, help="flash sale buyers (default 30; quick 3)")
+    parser.add_argument("--units", type=int, help="flash sale units (default 10; quick 1)")
     parser.add_argument("--shards", type=int, default=4, help="flash sale write shards when on")
     parser.add_argument("--orders", type=int, help="orders in the cost run (default 20; quick 2)")
     parser.add_argument("--zipf-requests", type=int, help="reads in the Zipf run (default 20000; quick 1000)")
     args = parser.parse_args(argv)
     quick = args.quick
-    defaults = {"requests": (300, 20), "checkouts": (30, 3), "rounds": (2, 1), "users": (8, 2), "duration": (60, 10),
-                "buyers": (30, 4), "units": (10, 2), "orders": (20, 2), "zipf_requests": (20_000, 1000)}
+    defaults = {"requests": (300, 10), "checkouts": (30, 2), "rounds": (2, 1), "users": (8, 2), "duration": (60, 8),
+                "buyers": (30, 3), "units": (10, 1), "orders": (20, 2), "zipf_requests": (20_000, 1000)}
     for name, (full, small) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, small if quick else full)
@@ -143,11 +143,14 @@ class Runner:
             with running_shop("initial", {**base, **overrides}, self.work) as shop:
                 print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
                 products = shop.product_ids(300)
+                shop.stock_up([p["sku"] for p in products[:BENCH_SKUS]])
                 initial_figures = latency.measure(shop, requests=args.requests, checkouts=args.checkouts, products=products)
         print("[bench] starting the 'current' local cloud and seeding it ...", flush=True)
         with running_shop("current", base, self.work) as shop:
             print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
             products = shop.product_ids(300)
+            skus = [p["sku"] for p in products[:BENCH_SKUS]]
+            shop.stock_up(skus)
 
             def latency_section() -> dict[str, Any]:
                 current = latency.measure(shop, requests=args.requests, checkouts=args.checkouts, products=products)
@@ -163,10 +166,11 @@ class Runner:
             self.section("latency", latency_section)
             self.section("cost", lambda: checkout_cost.run(shop, orders=args.orders, products=products))
             self.section("flash_sale", lambda: flash_sale.run(shop, buyers=args.buyers, units=args.units, shards=args.shards))
-            self.section("coldstart", lambda: coldstart.run(shop, rounds=args.rounds, cache_dir=args.out))
+            self.section("coldstart", lambda: coldstart.run(shop, products=products, rounds=args.rounds, cache_dir=args.out))
             self.section("zipf", lambda: self.zipf(shop))
             self.section("load", lambda: load.run(shop, users=args.users, spawn_rate=max(1, args.users / 2),
-                                                  duration_s=args.duration, think_time_s=args.think_time, out_dir=self.work))
+                                                  duration_s=args.duration, think_time_s=args.think_time, out_dir=self.work,
+                                                  skus=skus))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,8 @@ TEMPLATE = ROOT / "template.yaml"
 APPROVED_CARD = {"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"}
 SHIPPING = {"name": "Bench Buyer", "line1": "1 Load Street", "city": "Lisbon", "postalCode": "1000-001", "country": "PT"}
 FINAL_STATES = {"CONFIRMED", "FAILED", "CANCELLED"}
+ADMIN = ("admin@example.com", "admin-pass-123")  # created by scripts/seed.py
+BENCH_SKUS = 40  # the first products of the catalog, stocked up: what latency, cost and load buy
 
 
 def template_parameters(template: Path = TEMPLATE) -> set[str]:
@@ -69,6 +71,16 @@ class Shop:
         return {"Authorization": f"Bearer {user['idToken']}"}
 
     # ------------------------------------------------------------------ catalog
+    def admin(self) -> dict[str, str]:
+        return self.sign_in(*ADMIN)
+
+    def stock_up(self, skus: list[str], available: int = 1_000_000) -> None:
+        """Plenty of stock for the SKUs the benchmarks buy (the demo catalog has some at 0)."""
+        admin = self.admin()
+        for sku in skus:
+            response = self._http.put(f"{self.api}/inventory/{sku}", json={"available": available}, headers=self.auth(admin))
+            response.raise_for_status()
+
     def product_ids(self, limit: int = 100) -> list[dict[str, Any]]:
         """Active products as the API lists them (id, sku, price ...), up to `limit`."""
         items: list[dict[str, Any]] = []

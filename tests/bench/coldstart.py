@@ -165,11 +165,11 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def run(shop: Shop, *, rounds: int = 2, cache_dir: Path, only: list[str] | None = None) -> dict[str, Any]:
+def run(shop: Shop, *, products: list[dict[str, Any]], rounds: int = 2, cache_dir: Path,
+        only: list[str] | None = None) -> dict[str, Any]:
     health = shop.cloud.health
     aws_url, region = shop.cloud.aws_url, health["region"]
     user = shop.sign_up()
-    products = shop.product_ids(1)
     values = {"productId": products[0]["productId"] if products else "bench",
               "sku": products[0]["sku"] if products else "BENCH-1", "orderId": "bench"}
     routes = api_routes()

@@ -17,8 +17,6 @@ import httpx
 
 from tests.bench.cloud import APPROVED_CARD, SHIPPING, Shop
 
-ADMIN = ("admin@example.com", "admin-pass-123")  # created by scripts/seed.py
-
 
 def _admin_put(shop: Shop, admin: dict[str, str], path: str, body: dict[str, Any]) -> httpx.Response:
     return shop.http().put(f"{shop.api}{path}", json=body, headers=shop.auth(admin))
@@ -71,7 +69,7 @@ def one_sale(shop: Shop, *, sku: str, buyers: list[dict[str, str]], units: int, 
 
 
 def run(shop: Shop, *, buyers: int, units: int, shards: int) -> dict[str, Any]:
-    admin = shop.sign_in(*ADMIN)
+    admin = shop.admin()
     people = [shop.sign_up() for _ in range(buyers)]
     products = shop.product_ids(60)
     runs = []

@@ -41,9 +41,10 @@ def read_stats(csv_path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def run(shop: Shop, *, users: int, spawn_rate: float, duration_s: int, think_time_s: float, out_dir: Path) -> dict[str, Any]:
+def run(shop: Shop, *, users: int, spawn_rate: float, duration_s: int, think_time_s: float, out_dir: Path,
+        skus: list[str]) -> dict[str, Any]:
     prefix = out_dir / "locust"
-    env = {**os.environ, "BENCH_THINK_TIME": str(think_time_s)}
+    env = {**os.environ, "BENCH_THINK_TIME": str(think_time_s), "BENCH_SKUS": ",".join(skus)}
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
                "-u", str(users), "-r", str(spawn_rate), "-t", f"{duration_s}s", "--stop-timeout", "10",
                "--host", shop.api, "--csv", str(prefix), "--loglevel", "WARNING"]

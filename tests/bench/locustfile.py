@@ -14,6 +14,8 @@ import uuid
 from locust import HttpUser, task
 
 THINK_TIME_S = float(os.environ.get("BENCH_THINK_TIME", "0.5"))
+# SKUs with stock to buy (the harness stocks them up); else any listed product
+SKUS = [s for s in os.environ.get("BENCH_SKUS", "").split(",") if s]
 CARD = {"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"}
 ADDRESS = {"line1": "1 Load Street", "city": "Lisbon", "postalCode": "1000-001", "country": "PT"}
 
@@ -27,6 +29,7 @@ class Shopper(HttpUser):
         page = self.client.get("/products?limit=100", name="setup: GET /products").json() if login.ok else {}
         self.products = page.get("items", []) or [{"productId": "missing", "sku": "missing", "category": "none"}]
         self.categories = sorted({p.get("category", "") for p in self.products if p.get("category")}) or [""]
+        self.skus = SKUS or [p["sku"] for p in self.products]
         self.rng = random.Random()
 
     def think(self) -> None:
@@ -44,7 +47,7 @@ class Shopper(HttpUser):
             self.think()
         for i in range(3):
             if i < 2:
-                sku = self.rng.choice(self.products)["sku"]
+                sku = self.rng.choice(self.skus)
                 self.client.post("/cart/items", json={"sku": sku, "quantity": 1}, headers=self.headers,
                                  name="POST /cart/items")
                 self.think()
