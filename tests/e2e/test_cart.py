@@ -7,6 +7,7 @@ import json
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -121,12 +122,13 @@ def test_a_line_holds_at_most_99_units_and_a_cart_50_lines(
         422,
         "CART_LIMIT_EXCEEDED",
     )
-    for _ in range(49):
-        sku = create_product(http, admin, price=100, stock=5)["sku"]
+    with ThreadPoolExecutor(8) as pool:
+        skus = list(pool.map(lambda _: create_product(http, admin, price=100, stock=5)["sku"], range(50)))
+    extra = skus.pop()
+    for sku in skus:
         assert (
             http.post("/cart/items", headers=alice.auth, json={"sku": sku, "quantity": 1}).status_code == 200
         )
-    extra = create_product(http, admin, price=100, stock=5)["sku"]
     assert_error(
         http.post("/cart/items", headers=alice.auth, json={"sku": extra, "quantity": 1}),
         422,

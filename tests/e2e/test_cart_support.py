@@ -78,7 +78,7 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     return body
 
 
-def emulator_loses_transactional_writes(local_cloud: Any, *, threads: int = 8, rounds: int = 10) -> bool:
+def emulator_loses_transactional_writes(local_cloud: Any, *, threads: int = 10, rounds: int = 15) -> bool:
     """Whether the local DynamoDB loses writes when transactions run concurrently.
 
     Real DynamoDB applies a transaction atomically. moto 5.2.5 does not under concurrency: a cancelled

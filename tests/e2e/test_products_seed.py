@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _seed(local_cloud: Any) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "scripts.seed", "--aws-endpoint", local_cloud.aws_url, "--per-category", "2"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr

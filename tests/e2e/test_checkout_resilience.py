@@ -1,0 +1,103 @@
+"""The saga under faults and load: a failing provider behind the circuit breaker, and a flash sale."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from checkout_support import BREAKER_OPEN_SECONDS, Shop, User, start_shop
+
+
+@pytest.fixture(scope="module")
+def shop(start_local_cloud: Callable[..., Any]) -> Shop:
+    return start_shop(start_local_cloud)
+
+
+def buy(shop: Shop, user: User, sku: str) -> tuple[str, dict[str, Any], float]:
+    shop.add_to_cart(user, sku, 1)
+    started = time.monotonic()
+    answer = shop.checkout(user)
+    assert answer.status_code == 202, answer.text
+    order = shop.wait_for_order(user, answer.json()["orderId"], timeout=90)
+    return order["orderId"], order, time.monotonic() - started
+
+
+def test_a_failing_provider_opens_the_breaker_checkouts_fail_fast_and_it_closes_after_recovery(shop: Shop):
+    sku = shop.product(stock=20)
+    users = [shop.sign_up("breaker") for _ in range(6)]
+    shop.configure_sandbox(outage=True)
+    try:
+        # Each failing checkout makes several provider calls (retries, then the void's lookup).
+        _, first, _ = buy(shop, users[0], sku)
+        assert first["status"] == "FAILED" and first["reason"].startswith("PAYMENT_UNAVAILABLE"), first
+        _, fast, took = buy(shop, users[1], sku)
+        assert fast["status"] == "FAILED" and "circuit open" in fast["reason"], fast
+        assert took < 10, f"an open breaker should fail the checkout fast, took {took:.1f}s"
+        errors_while_open = shop.sandbox_call("GET", "/_sandbox/stats")["errors"]
+        _, also_fast, _ = buy(shop, users[2], sku)
+        assert also_fast["status"] == "FAILED"
+        assert shop.sandbox_call("GET", "/_sandbox/stats")["errors"] == errors_while_open  # no call went out
+        assert (
+            shop.stock(sku) | {} and shop.stock(sku)["available"] == 20 and shop.stock(sku)["reserved"] == 0
+        )
+    finally:
+        shop.configure_sandbox(outage=False)
+    time.sleep(BREAKER_OPEN_SECONDS + 0.5)
+    recovered = [buy(shop, user, sku)[1] for user in users[3:]]  # half-open trial calls, then closed
+    assert [order["status"] for order in recovered] == ["CONFIRMED"] * 3
+    assert shop.stock(sku)["available"] == 17
+
+
+@pytest.mark.slow
+def test_200_concurrent_checkouts_on_50_units_confirm_exactly_50_and_never_oversell(shop: Shop):
+    sku = shop.product(stock=50, price=500)
+    users = shop.sign_up_many(200)
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda user: shop.add_to_cart(user, sku, 1), users))
+
+    lowest = [50]
+    done = threading.Event()
+
+    def watch_stock() -> None:
+        while not done.is_set():
+            lowest[0] = min(lowest[0], shop.stock(sku)["available"])
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch_stock, daemon=True)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(32) as pool:
+            accepted = list(pool.map(lambda user: (user, shop.checkout(user)), users))
+        assert all(answer.status_code == 202 for _, answer in accepted), [a.text for _, a in accepted][:3]
+        with ThreadPoolExecutor(16) as pool:
+            orders = list(
+                pool.map(
+                    lambda pair: shop.wait_for_order(pair[0], pair[1].json()["orderId"], timeout=110),
+                    accepted,
+                )
+            )
+    finally:
+        done.set()
+        watcher.join()
+
+    statuses = Counter(order["status"] for order in orders)
+    assert statuses == {"CONFIRMED": 50, "FAILED": 150}, statuses
+    assert {order["reason"].split(":")[0] for order in orders if order["status"] == "FAILED"} == {
+        "OUT_OF_STOCK"
+    }
+    assert lowest[0] >= 0
+    assert shop.stock(sku)["available"] == 0 and shop.stock(sku)["reserved"] == 0
+    payments = shop.sandbox_call("GET", "/_sandbox/stats")["byReference"]
+    confirmed = {order["orderId"] for order in orders if order["status"] == "CONFIRMED"}
+    captured = {
+        reference
+        for reference, totals in payments.items()
+        if totals["captures"] and reference in {o["orderId"] for o in orders}
+    }
+    assert captured == confirmed  # no capture without a confirmed order, one per confirmed order
+    assert all(payments[order_id]["captures"] == 1 for order_id in confirmed)
