@@ -45,7 +45,8 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
 
     assert isinstance(cloud, LocalCloud) and cloud.stack is not None and cloud.runtime is not None
     stack = cloud.stack
-    lines = ["", f"local cloud ready in {cloud.ready_seconds:.2f} s  (stack {stack.name}, {stack.region})", ""]
+    phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in cloud.timings.items())
+    lines = ["", f"local cloud ready in {cloud.ready_seconds:.2f} s  ({phases}; stack {stack.name}, {stack.region})", ""]
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
     lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -24,10 +25,12 @@ class AwsEndpoint(ThreadedMotoServer):
         super().__init__(ip_address=host, port=port, verbose=False)
         self.control = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
 
-    def _server_entry(self) -> None:
+    def start(self) -> None:
+        # bind here, not in the thread: a port in use must fail the start, not hang it
         self._server = make_server(self._ip_address, self._port, self.control, True, request_handler=_QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        self._thread.start()
         self._server_ready_event.set()
-        self._server.serve_forever()
 
     @property
     def url(self) -> str:

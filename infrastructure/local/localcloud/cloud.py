@@ -54,6 +54,7 @@ class LocalCloud:
         self.started_at = 0.0
         self.ready_seconds = 0.0
         self.gateway_error: str | None = None
+        self.timings: dict[str, float] = {}  # seconds per startup phase, for the summary
 
     # ------------------------------------------------------------------ start
     @property
@@ -70,12 +71,15 @@ class LocalCloud:
         self.progress(f"starting the AWS endpoint (moto) on {self.aws_url} ...")
         self.endpoint = start_endpoint(cfg.host, cfg.aws_port)
         self.progress("translating template ...")
+        mark = time.monotonic()
         translated = translate(cfg.template, cfg.region)
+        self.timings["translate"] = time.monotonic() - mark
         count = len(translated.get("Resources", {}))
         parameters = dict(cfg.parameter_overrides)
         if cfg.redis_url and "RedisUrl" in translated.get("Parameters", {}):
             parameters.setdefault("RedisUrl", cfg.redis_url)
         self.progress(f"creating {count} resources ...")
+        mark = time.monotonic()
         account_id = default_account_id()
         provisioner = Provisioner(self.aws_url, cfg.region, account_id)
         # hooks first: moto must never invoke inside a write, even while the stack is being created
@@ -87,6 +91,8 @@ class LocalCloud:
             parameter_overrides=parameters, on_resource=provisioner, translated=translated,
         )
         self.report = provisioner.report
+        self.timings["resources"] = time.monotonic() - mark
+        mark = time.monotonic()
         for logical_id, error in self.report.failed:
             self.progress(f"  ! {logical_id}: {error}")
         for logical_id, kind in self.report.not_emulated:
@@ -103,6 +109,7 @@ class LocalCloud:
         self._start_sources(provisioner)
         if cfg.api_port:
             self._start_gateway()
+        self.timings["runtime+gateway"] = time.monotonic() - mark
         assert self.endpoint is not None
         self.endpoint.control.target = self
         self.ready_seconds = time.monotonic() - self.started_at
@@ -231,6 +238,7 @@ class LocalCloud:
             "notEmulated": [f"{lid} ({kind})" for lid, kind in self.report.not_emulated],
             "failed": [f"{lid}: {error}" for lid, error in self.report.failed],
             "outputs": self.stack.outputs, "readySeconds": round(self.ready_seconds, 3),
+            "startupSeconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
     def function_stats(self) -> dict[str, Any]:
