@@ -17,13 +17,15 @@ LOCAL_API_PORT ?= 3000
 LOCAL_AWS_PORT ?= 4566
 ENV ?= default
 
-.PHONY: help install install-tools local seed test test-fast lint bench deploy schemas clean
+.PHONY: help install install-tools local seed test lint bench deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (API on :$(LOCAL_API_PORT), AWS on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
+	@echo "make schemas  regenerate events/schemas/ from the event models"
+	@echo "make openapi  regenerate the OpenAPI document from the handlers"
 	@echo "make deploy   sam build + sam deploy (ENV=$(ENV) from samconfig.toml)"
 
 install: $(STAMP)
@@ -62,6 +64,10 @@ bench: install
 
 schemas: install
 	@$(PY) -m shop.events.schemas --write events/schemas
+
+# The API document the docs function ships, generated from every handler's routes and models.
+openapi: install
+	@$(PY) -m scripts.openapi --write functions/docs/openapi/openapi.json
 
 # `sam build` without a container needs a real python3.12 on PATH (pyenv's shim alone is not enough).
 PY312_DIR := $(shell for d in /root/.pyenv/versions/3.12*/bin $$(dirname "$$(command -v python3.12 2>/dev/null)" 2>/dev/null); do [ -x "$$d/python3.12" ] && echo $$d && break; done)
