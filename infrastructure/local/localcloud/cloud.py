@@ -111,6 +111,7 @@ class LocalCloud:
             self._start_gateway()
         self.timings["runtime+gateway"] = time.monotonic() - mark
         assert self.endpoint is not None
+        self.endpoint.control.on_write = self._wake_pollers
         self.endpoint.control.target = self
         self.ready_seconds = time.monotonic() - self.started_at
         return self
@@ -141,6 +142,10 @@ class LocalCloud:
         if scheduled:
             self.scheduler = Scheduler(scheduled, self._fire_rule)
             self.scheduler.start()
+
+    def _wake_pollers(self) -> None:
+        for poller in self.pollers:
+            poller.poke()
 
     def _start_gateway(self) -> None:
         try:

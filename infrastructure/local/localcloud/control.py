@@ -15,6 +15,9 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 PREFIX = "/_localcloud/"
+# requests after which a poller may have work: DynamoDB writes (streams) and SQS sends (queues)
+READS = ("Get", "Query", "Scan", "Describe", "List", "BatchGet")
+WAKING_TARGETS = ("DynamoDB_20120810.", "AmazonSQS.Send", "AWSEvents.PutEvents", "AmazonSQS.ChangeMessageVisibility")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -32,11 +35,15 @@ class ControlMiddleware:
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
         self.target: ControlTarget | None = None  # set once the stack is up; until then: starting
+        self.on_write: Callable[[], None] | None = None  # wakes the pollers after a write
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(PREFIX):
-            return self.app(environ, start_response)
+            response = self.app(environ, start_response)
+            if self.on_write is not None and _may_feed_a_poller(environ.get("HTTP_X_AMZ_TARGET", "")):
+                self.on_write()
+            return response
         status, body = self._handle(environ["REQUEST_METHOD"], path[len(PREFIX):].strip("/"),
                                     parse_qs(environ.get("QUERY_STRING", "")))
         data = json.dumps(body).encode()
@@ -66,3 +73,10 @@ class ControlMiddleware:
                 return "202 Accepted", {"fired": parts[1]}
             return "404 Not Found", {"error": f"no scheduled rule {parts[1]}"}
         return "404 Not Found", {"error": f"no control route {method} /_localcloud/{route}"}
+
+
+def _may_feed_a_poller(target: str) -> bool:
+    if not target.startswith(WAKING_TARGETS):
+        return False
+    operation = target.split(".", 1)[1]
+    return not operation.startswith(READS)

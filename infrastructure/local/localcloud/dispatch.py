@@ -20,6 +20,8 @@ class Poller(Protocol):
     polls: int  # completed polls (monotonic)
     empty_polls: int  # consecutive polls that found nothing; 0 while work is in hand
 
+    def poke(self) -> None: ...
+
 
 class Dispatcher:
     def __init__(self, max_workers: int = 16) -> None:
@@ -82,11 +84,15 @@ class Dispatcher:
                         return False
                     self._idle.wait(remaining)
             marks = {id(p): p.polls for p in self.pollers}
+            for poller in self.pollers:
+                poller.poke()
             # each poller must complete a whole poll that started after this point and found nothing
             while any(p.polls < marks[id(p)] + 2 or p.empty_polls < 1 for p in self.pollers):
                 if time.monotonic() > deadline:
                     return False
-                time.sleep(0.01)
+                for poller in self.pollers:
+                    poller.poke()
+                time.sleep(0.005)
             if self.pending == 0:
                 return True
 

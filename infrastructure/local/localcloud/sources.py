@@ -20,7 +20,7 @@ from localcloud.invoker import Invoker, InvokeResult
 from localcloud.stack import Resource, Stack
 
 log = logging.getLogger("localcloud")
-IDLE_POLL_SECONDS = 0.05
+IDLE_POLL_SECONDS = 0.5  # between empty polls; a write to the endpoint wakes the pollers at once
 
 SendSqs = Callable[[str, str, dict[str, Any]], None]  # (queue arn, body, message attributes)
 
@@ -44,9 +44,11 @@ class _Poller(threading.Thread):
         self.polls = 0
         self.empty_polls = 0
         self._stop_event = threading.Event()
+        self._wake = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
+            self._wake.clear()
             try:
                 worked = self.poll_once()
             except Exception:  # a poller must survive a bad batch or a restarting endpoint
@@ -55,13 +57,18 @@ class _Poller(threading.Thread):
             self.polls += 1
             self.empty_polls = 0 if worked else self.empty_polls + 1
             if not worked:
-                self._stop_event.wait(IDLE_POLL_SECONDS)
+                self._wake.wait(IDLE_POLL_SECONDS)
+
+    def poke(self) -> None:
+        """Poll now (something was written that this source may carry)."""
+        self._wake.set()
 
     def poll_once(self) -> bool:
         raise NotImplementedError
 
     def stop(self) -> None:
         self._stop_event.set()
+        self._wake.set()
 
 
 class DynamoDBStreamPoller(_Poller):
