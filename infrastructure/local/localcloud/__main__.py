@@ -91,9 +91,12 @@ def main(argv: list[str] | None = None) -> int:
             print(message, flush=True)
 
     stop_requested = threading.Event()
+    running = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
         stop_requested.set()
+        if not running.is_set():  # still starting: unwind now (the finally below cleans up)
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -113,12 +116,16 @@ def main(argv: list[str] | None = None) -> int:
         cloud.start()
         print(summary(cloud, redis.url, redis.embedded), flush=True)
         print(f"READY {cloud.aws_url} {cloud.api_url or ''} ({time.monotonic() - started:.2f} s)", flush=True)
+        running.set()
         if args.seed:
             run_seed(cloud.aws_url)
         while not stop_requested.wait(0.5):
             pass
         print("stopping ...", flush=True)
         return 0
+    except KeyboardInterrupt:
+        print("interrupted while starting: stopping ...", flush=True)
+        return 130
     except Exception as error:
         print(f"local cloud failed to start: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
         return 1
