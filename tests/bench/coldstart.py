@@ -205,5 +205,6 @@ def run(shop: Shop, *, products: list[dict[str, Any]], rounds: int = 2, cache_di
                    f"`python -m localcloud`), median of {rounds} per function, against the running seeded cloud; "
                    "first invocation = handler duration on its first event (API proxy event or {})."),
         "baseline": baseline, "layer": layer_sizes(cache_dir), "functions": rows,
+        "functions_expected": sorted(health.get("functions", [])),
         "load_average": os.getloadavg()[0],
     }
