@@ -9,6 +9,7 @@ local cloud started with the techniques switched off (see `initial_overrides`).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -120,7 +121,8 @@ class Runner:
         args = self.args
         started = time.monotonic()
         self.results["meta"] = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick,
-                                "commit": report.git_commit(ROOT), "args": {k: str(v) for k, v in vars(args).items()}}
+                                "commit": report.git_commit(ROOT),
+                                "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "args": {k: str(v) for k, v in vars(args).items()}}
         self.section("cache_latency", self.cache_latency)  # its own moto: before the clouds load the machine
         wanted_cloud = [s for s in NEEDS_CLOUD if self.wanted(s)]
         if wanted_cloud:

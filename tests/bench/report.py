@@ -182,7 +182,8 @@ def render_markdown(results: dict[str, Any]) -> str:
              f"Run {meta.get('started')} at commit {meta.get('commit')}, {meta.get('duration_s')} s"
              f"{' (--quick: smoke figures only)' if meta.get('quick') else ''}. Machine: {host.get('cpu')}, "
              f"{host.get('cores')} cores, {host.get('memory_gb')} GB, {host.get('os')}, Python {host.get('python')}"
-             f" (load average at the end {host.get('load_average_at_end')}).", ""]
+             f" (load average at the start {meta.get('load_average_at_start')}, at the end {host.get('load_average_at_end')}:"
+             " other work on the machine inflates every figure).", ""]
     for name in SECTIONS:
         title, render = RENDERERS[name]
         section = results.get(name)
