@@ -26,7 +26,7 @@ from infrastructure.payment_sandbox.server import SandboxServer, start_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = "shop-checkout-e2e"
-BREAKER_OPEN_SECONDS = 3
+BREAKER_OPEN_SECONDS = 12
 APPROVE, DECLINE = "4242424242424242", "4000000000000002"
 PASSWORD = "Passw0rd-e2e"
 FINAL = ("CONFIRMED", "FAILED", "CANCELLED")
