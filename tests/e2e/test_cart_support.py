@@ -139,3 +139,57 @@ def emulator_loses_transactional_writes(local_cloud: Any, *, threads: int = 10, 
     )
     dynamodb.delete_table(TableName=table)
     return final != len(committed)
+
+
+def seed_products(local_cloud: Any, count: int, *, price: int, stock: int) -> list[str]:
+    """`count` stocked products written through the catalog and inventory repositories, as the seed
+    script does (fast test data; the routes under test are still called over HTTP). Sequential on
+    purpose: concurrent transactions lose writes in the local DynamoDB (see below)."""
+    import os
+    from datetime import UTC, datetime
+
+    from shop.aws import reset_clients
+    from shop.catalog.models import Product
+    from shop.catalog.repository import ProductRepository
+    from shop.inventory.repository import InventoryRepository
+
+    tables = local_cloud.client("dynamodb").list_tables()["TableNames"]
+    products_table = next(name for name in tables if "ProductsTable" in name)
+    inventory_table = next(name for name in tables if "InventoryTable" in name)
+    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    names = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    saved = {key: os.environ.get(key) for key in names}
+    os.environ.update(
+        AWS_ENDPOINT_URL=local_cloud.aws_url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_DEFAULT_REGION=local_cloud.region,
+    )
+    reset_clients()
+    try:
+        catalog = ProductRepository(products_table)
+        inventory = InventoryRepository(inventory_table, local_cloud.client("dynamodb"))
+        skus = []
+        for _ in range(count):
+            sku = new_sku("BULK")
+            catalog.create(
+                Product(
+                    productId=uuid.uuid4().hex,
+                    sku=sku,
+                    name=f"Bulk {sku}",
+                    category="toys",
+                    price=price,
+                    createdAt=now,
+                    updatedAt=now,
+                )
+            )
+            assert inventory.create_stock(sku, stock, now)
+            skus.append(sku)
+        return skus
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        reset_clients()

@@ -40,6 +40,12 @@ def alice(local_cloud: Any) -> User:
 
 
 @pytest.fixture(scope="module")
+def steady_sku(http: httpx.Client, admin: User) -> str:
+    """A SKU with 3 units that only refused requests touch."""
+    return create_product(http, admin, price=100, stock=3)["sku"]
+
+
+@pytest.fixture(scope="module")
 def lambda_client(local_cloud: Any) -> Any:
     from botocore.config import Config
 
@@ -149,9 +155,9 @@ def test_unknown_skus_are_not_found(http: httpx.Client, admin: User) -> None:
     ],
 )
 def test_bad_admin_input_is_a_4xx_with_the_error_body(
-    http: httpx.Client, admin: User, method: str, suffix: str, body: Any, status: int
+    http: httpx.Client, admin: User, steady_sku: str, method: str, suffix: str, body: Any, status: int
 ) -> None:
-    sku = create_product(http, admin, price=100, stock=3)["sku"]
+    sku = steady_sku
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     response = http.request(
         method,
