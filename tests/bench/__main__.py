@@ -129,25 +129,43 @@ class Runner:
             with ExitStack() as stack:
                 sandbox = stack.enter_context(payment_sandbox())
                 base = {"PaymentProviderUrl": sandbox.url} if "PaymentProviderUrl" in template_parameters() else {}
-                self.with_clouds(stack, base)
+                self.with_clouds(base)
         self.results["meta"]["duration_s"] = round(time.monotonic() - started, 1)
         self.results["meta"]["machine"] = report.machine()
         return self.results
 
-    def with_clouds(self, stack: ExitStack, base: dict[str, str]) -> None:
-        from tests.bench import checkout_cost, coldstart, flash_sale, latency, load  # noqa: PLC0415
+    def with_clouds(self, base: dict[str, str]) -> None:
+        from tests.bench import latency  # noqa: PLC0415
 
         args = self.args
         initial_figures: dict[str, Any] | None = None
         overrides, notes = initial_overrides(template_parameters())
         if self.wanted("latency") and not args.quick:
             print("[bench] starting the 'initial' local cloud (techniques off) and seeding it ...", flush=True)
-            with running_shop("initial", {**base, **overrides}, self.work) as shop:
-                print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
-                products = shop.product_ids(300)
-                shop.stock_up([p["sku"] for p in products[:BENCH_SKUS]])
-                initial_figures = latency.measure(shop, requests=args.requests, checkouts=args.checkouts, products=products)
+            try:
+                with running_shop("initial", {**base, **overrides}, self.work) as shop:
+                    print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
+                    products = shop.product_ids(300)
+                    shop.stock_up([p["sku"] for p in products[:BENCH_SKUS]])
+                    initial_figures = latency.measure(shop, requests=args.requests, checkouts=args.checkouts,
+                                                      products=products)
+            except Exception as error:  # noqa: BLE001 - the current configuration's figures still count
+                traceback.print_exc()
+                initial_figures = {"error": f"{type(error).__name__}: {error}"}
         print("[bench] starting the 'current' local cloud and seeding it ...", flush=True)
+        try:
+            self.current_cloud(base, overrides, notes, initial_figures)
+        except Exception as error:  # noqa: BLE001 - the cloud did not come up: every cloud section says so
+            traceback.print_exc()
+            for name in NEEDS_CLOUD:
+                if self.wanted(name) and name not in self.results:
+                    self.results[name] = {"error": f"local cloud: {type(error).__name__}: {error}"}
+
+    def current_cloud(self, base: dict[str, str], overrides: dict[str, str], notes: list[str],
+                      initial_figures: dict[str, Any] | None) -> None:
+        from tests.bench import checkout_cost, coldstart, flash_sale, latency, load  # noqa: PLC0415
+
+        args = self.args
         with running_shop("current", base, self.work) as shop:
             print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
             products = shop.product_ids(300)
@@ -161,6 +179,8 @@ class Runner:
                 if initial is None:  # --quick: one cloud; the table's shape is checked, not the gain
                     initial = current
                     section_notes.insert(0, "--quick: 'initial' is the current configuration (harness check only).")
+                elif "error" in initial:
+                    section_notes.insert(0, f"the 'initial' configuration failed: {initial['error']}")
                 return {"requests": args.requests, "checkouts": args.checkouts, "rows": latency.table(initial, current),
                         "checkout_confirmation": current["checkout_final"], "initial_overrides": overrides,
                         "raw": {"initial": initial, "current": current}, "notes": section_notes}

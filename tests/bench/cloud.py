@@ -114,7 +114,10 @@ class Shop:
         """Poll GET /orders/{id} until the order reaches a final state; returns the status (or TIMEOUT)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            response = self.order(user, order_id)
+            try:
+                response = self.order(user, order_id)
+            except httpx.TransportError:  # a stalled gateway under load: ask again
+                continue
             if response.status_code == 200:
                 status = response.json().get("status")
                 if status in FINAL_STATES:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
+
 from tests.bench.cloud import Shop
 from tests.bench.stats import improvement_pct, percentiles
 from tests.bench.zipf_cache import zipf_keys
@@ -25,9 +27,13 @@ WARMUP = 5  # untimed requests per operation first: cold starts are section 2's 
 
 
 def _timed_get(shop: Shop, url: str, headers: dict[str, str] | None = None) -> tuple[float, int]:
+    """(ms, HTTP status); status 0 when the request failed in transport (timeout, reset)."""
     started = time.perf_counter()
-    response = shop.http().get(url, headers=headers)
-    return (time.perf_counter() - started) * 1000, response.status_code
+    try:
+        status = shop.http().get(url, headers=headers).status_code
+    except httpx.TransportError:
+        status = 0
+    return (time.perf_counter() - started) * 1000, status
 
 
 def measure(shop: Shop, *, requests: int, checkouts: int, products: list[dict[str, Any]],
@@ -58,16 +64,21 @@ def measure(shop: Shop, *, requests: int, checkouts: int, products: list[dict[st
         buyer = shop.sign_up()  # a fresh cart each time: no leftovers of the previous order's clean-up
         shop.add_to_cart(buyer, skus[i % len(skus)], 1).raise_for_status()
         started = time.perf_counter()
-        response = shop.checkout(buyer)
+        try:
+            response: httpx.Response | None = shop.checkout(buyer)
+        except httpx.TransportError as error:
+            response = None
+            status = type(error).__name__
         answered = (time.perf_counter() - started) * 1000
-        status = f"HTTP {response.status_code}"
-        if response.status_code in (200, 201, 202):
-            status = shop.wait_final(buyer, response.json()["orderId"], interval=0.01)
+        if response is not None:
+            status = f"HTTP {response.status_code}"
+            if response.status_code in (200, 201, 202):
+                status = shop.wait_final(buyer, response.json()["orderId"], interval=0.01)
         finished = (time.perf_counter() - started) * 1000
         if i == 0:
             continue
         statuses.append(status)
-        if not response.is_success:
+        if response is None or not response.is_success:
             errors["checkout"] += 1
             continue
         answer_ms.append(answered)
