@@ -66,13 +66,16 @@ def test_200_concurrent_checkouts_on_50_units_confirm_exactly_50_and_never_overs
 
     def watch_stock() -> None:
         while not done.is_set():
-            lowest[0] = min(lowest[0], shop.stock(sku)["available"])
+            answer = shop.api("GET", f"/inventory/{sku}", shop.admin)
+            if answer.status_code == 200:
+                lowest[0] = min(lowest[0], answer.json()["available"])
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch_stock, daemon=True)
     watcher.start()
     try:
-        with ThreadPoolExecutor(32) as pool:
+        # 16 clients keep 200 checkouts in flight against a 2-core machine without gateway timeouts.
+        with ThreadPoolExecutor(16) as pool:
             accepted = list(pool.map(lambda user: (user, shop.checkout(user)), users))
         assert all(answer.status_code == 202 for _, answer in accepted), [a.text for _, a in accepted][:3]
         with ThreadPoolExecutor(16) as pool:
