@@ -25,6 +25,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default=None, help="Redis to use if it answers (default: REDIS_URL)")
     parser.add_argument("--account-concurrency", type=int, default=1000,
                         help="account concurrency limit; unreserved functions share what reservations leave")
+    parser.add_argument("--environments-per-function", type=int, default=8,
+                        help="local cap on execution environments per function (beyond it, invocations wait)")
     parser.add_argument("--seed", action="store_true", help="run scripts/seed.py once ready (if it exists)")
     parser.add_argument("--quiet", action="store_true", help="no function logs, only the summary and errors")
     return parser.parse_args(argv)
@@ -109,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     cloud = LocalCloud(
         CloudConfig(template=Path(args.template), stack_name=args.stack_name, region=args.region,
                     aws_port=args.aws_port, api_port=args.api_port or None, parameter_overrides=params,
-                    account_concurrency=args.account_concurrency, redis_url=redis.url),
+                    account_concurrency=args.account_concurrency, redis_url=redis.url,
+                    environments_per_function=args.environments_per_function),
         progress=progress, function_log=(lambda name, line: None) if quiet else None,
     )
     try:

@@ -32,6 +32,7 @@ class CloudConfig:
     parameter_overrides: dict[str, str] = field(default_factory=dict)
     account_concurrency: int = 1000
     idle_seconds: float = 300.0
+    environments_per_function: int = 8  # local cap on processes per function (more invocations queue)
     redis_url: str | None = None  # passed to the template's RedisUrl parameter when it has one
     retry_settings: hooks.Settings = field(default_factory=hooks.Settings)
 
@@ -101,7 +102,8 @@ class LocalCloud:
         runtime_kwargs: dict[str, Any] = {"log": self.function_log} if self.function_log else {}
         self.runtime = LocalRuntime(
             function_specs(self.stack), aws_endpoint=self.aws_url, region=cfg.region,
-            account_concurrency=cfg.account_concurrency, idle_seconds=cfg.idle_seconds, **runtime_kwargs,
+            account_concurrency=cfg.account_concurrency, idle_seconds=cfg.idle_seconds,
+            environments_per_function=cfg.environments_per_function, **runtime_kwargs,
         )
         hooks.install(self.runtime, self.dispatcher, send_sqs=self._send_sqs, start_execution=self._start_execution,
                       settings=cfg.retry_settings, on_async_failure=self._async_failed,

@@ -21,6 +21,10 @@ from localcloud.runtime.worker import FunctionSpec, LogSink, Worker, WorkerDied,
 DEFAULT_ACCOUNT_CONCURRENCY = 1000  # AWS's default account limit
 UNRESERVED_MINIMUM = 100  # AWS keeps at least this much for functions without a reservation
 DEFAULT_IDLE_SECONDS = 300.0
+# A laptop is not a fleet: beyond these, invocations wait for an environment instead of spawning
+# one more process (AWS would scale out; throttling by concurrency limits is unchanged).
+DEFAULT_ENVIRONMENTS_PER_FUNCTION = 8
+DEFAULT_ENVIRONMENTS_TOTAL = 64
 # the parts of the host environment a worker needs to run at all (Lambda sets its own equivalents)
 LAMBDA_PATH = "/usr/local/bin:/usr/bin:/bin"
 
@@ -47,8 +51,9 @@ def print_log(function_name: str, line: str) -> None:
 
 
 class FunctionPool:
-    def __init__(self, spec: FunctionSpec, base_env: dict[str, str], log: LogSink) -> None:
+    def __init__(self, spec: FunctionSpec, base_env: dict[str, str], log: LogSink, max_environments: int) -> None:
         self.spec = spec
+        self.slots = threading.BoundedSemaphore(max_environments)  # invocations running at once, locally
         self.env = base_env
         self.log = log
         self.idle: list[Worker] = []  # most recently used last: reused first, like Lambda
@@ -70,6 +75,8 @@ class LocalRuntime:
         account_concurrency: int = DEFAULT_ACCOUNT_CONCURRENCY,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         log: LogSink = print_log,
+        environments_per_function: int = DEFAULT_ENVIRONMENTS_PER_FUNCTION,
+        environments_total: int = DEFAULT_ENVIRONMENTS_TOTAL,
     ) -> None:
         self.region = region
         self.aws_endpoint = aws_endpoint
@@ -78,7 +85,7 @@ class LocalRuntime:
         self.pools: dict[str, FunctionPool] = {}
         self._aliases: dict[str, str] = {}
         for spec in functions:
-            self.pools[spec.name] = FunctionPool(spec, self._environment(spec), log)
+            self.pools[spec.name] = FunctionPool(spec, self._environment(spec), log, environments_per_function)
             for alias in (spec.arn, spec.logical_id):
                 if alias:
                     self._aliases[alias] = spec.name
@@ -86,6 +93,7 @@ class LocalRuntime:
         self.unreserved_limit = max(account_concurrency - reserved, min(UNRESERVED_MINIMUM, account_concurrency))
         self._unreserved_in_flight = 0
         self._account_lock = threading.Lock()
+        self.environments_total = environments_total
         self._closed = threading.Event()
         self._reaper = threading.Thread(target=self._recycle_idle, name="lambda-reaper", daemon=True)
         self._reaper.start()
@@ -173,7 +181,8 @@ class LocalRuntime:
                 error_type="TooManyRequestsException", throttled=True,
             )
         try:
-            return self._run(pool, event)
+            with pool.slots:
+                return self._run(pool, event)
         finally:
             self._release(pool)
 
@@ -192,6 +201,7 @@ class LocalRuntime:
         worker = self._take_worker(pool)
         init_ms: float | None = None
         if worker is None:
+            self._evict_idle_beyond(self.environments_total - 1)
             worker = Worker(spec, pool.env, pool.log)
             with pool.lock:
                 pool.all_workers.add(worker)
@@ -268,6 +278,19 @@ class LocalRuntime:
             with pool.lock:
                 pool.idle.append(worker)
         return InvokeResult(payload=payload, error_type=error_type, duration_ms=duration_ms, init_ms=init_ms)
+
+    def _evict_idle_beyond(self, limit: int) -> None:
+        """Stop the least recently used idle environments (any function) while more than `limit` live."""
+        while sum(len(p.all_workers) for p in self.pools.values()) > limit:
+            candidates = [(w.last_used, p, w) for p in self.pools.values() for w in list(p.idle)]
+            if not candidates:
+                return
+            _, pool, worker = min(candidates, key=lambda c: c[0])
+            with pool.lock:
+                if worker not in pool.idle:
+                    continue
+                pool.idle.remove(worker)
+            self._discard(pool, worker)
 
     def _discard(self, pool: FunctionPool, worker: Worker) -> None:
         worker.stop()
