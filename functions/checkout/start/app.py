@@ -33,7 +33,7 @@ def start_checkout(body: CheckoutBody):  # no return annotation: Powertools woul
     accepted = checkout.checkout(
         user_id=principal.user_id,
         email=principal.email,
-        idempotency_key=app.current_event.get_header_value("Idempotency-Key"),
+        idempotency_key=app.current_event.headers.get("Idempotency-Key"),
         body=body,
     )
     return json_response(202, accepted)

@@ -38,7 +38,7 @@ def process(event: dict[str, Any]) -> dict[str, Any]:
 def webhook() -> dict[str, Any]:
     raw = app.current_event.decoded_body or ""
     body = raw.encode() if isinstance(raw, str) else raw
-    verify_signature(SECRET, body, app.current_event.get_header_value(SIGNATURE_HEADER),
+    verify_signature(SECRET, body, app.current_event.headers.get(SIGNATURE_HEADER),
                      tolerance_seconds=TOLERANCE_SECONDS)
     try:
         event = json.loads(body)
