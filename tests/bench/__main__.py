@@ -38,15 +38,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, help="locust users (default 8; quick 2)")
     parser.add_argument("--duration", type=int, help="locust run seconds (default 60; quick 8)")
     parser.add_argument("--think-time", type=float, default=0.5, help="locust think time between requests (s)")
-    parser.add_argument("--buyers", type=int, help="flash sale buyers (default 30; quick 3)")
-    parser.add_argument("--units", type=int, help="flash sale units (default 10; quick 1)")
+    parser.add_argument("--buyers", type=int, help="flash sale buyers (default 20; quick 3)")
+    parser.add_argument("--units", type=int, help="flash sale units (default 8; quick 1)")
     parser.add_argument("--shards", type=int, default=4, help="flash sale write shards when on")
     parser.add_argument("--orders", type=int, help="orders in the cost run (default 20; quick 2)")
     parser.add_argument("--zipf-requests", type=int, help="reads in the Zipf run (default 20000; quick 1000)")
     args = parser.parse_args(argv)
     quick = args.quick
     defaults = {"requests": (300, 10), "checkouts": (30, 2), "rounds": (2, 1), "users": (8, 2), "duration": (60, 8),
-                "buyers": (30, 3), "units": (10, 1), "orders": (20, 2), "zipf_requests": (20_000, 1000)}
+                "buyers": (20, 3), "units": (8, 1), "orders": (20, 2), "zipf_requests": (20_000, 1000)}
     for name, (full, small) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, small if quick else full)
