@@ -40,6 +40,13 @@ def test_the_card_leaves_the_state_once_authorized():
     assert TASKS["AuthorizePayment"]["ResultPath"] == "$.payment"
 
 
+def test_tasks_use_the_optimized_lambda_integration_so_throttles_are_named():
+    # A throttled invoke is then "Lambda.TooManyRequestsException" (retried), not a generic error.
+    assert all(state["Resource"] == "arn:aws:states:::lambda:invoke" for state in TASKS.values())
+    assert all(state.get("ResultSelector", {"value.$": "$.Payload"}) == {"value.$": "$.Payload"}
+               for state in TASKS.values())
+
+
 def test_every_substitution_is_provided_by_the_template():
     from samtranslator.yaml_helper import yaml_parse
 

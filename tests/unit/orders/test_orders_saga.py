@@ -25,7 +25,8 @@ def test_failure_reason_names_the_code_and_the_message():
 def test_fail_records_the_released_stock_then_the_reason(orders: OrderService):
     orders.create("ord_1", order_created())
     failure = {**catch_output("PaymentDeclined", "Your card was declined."),
-               "release": {"orderId": "ord_1", "status": "RELEASED", "items": [{"sku": "SKU-1", "quantity": 2}]}}
+               "release": {"value": {"orderId": "ord_1", "status": "RELEASED",
+                                         "items": [{"sku": "SKU-1", "quantity": 2}]}}}
     result = saga.fail(orders, {"orderId": "ord_1", "failure": failure})
     again = saga.fail(orders, {"orderId": "ord_1", "failure": failure})
     assert result["status"] == "FAILED" and result["reason"].startswith("PAYMENT_DECLINED")

@@ -74,6 +74,7 @@ def fail(orders: OrderService, event: dict[str, Any]) -> dict[str, Any]:
     failure = event.get("failure") or {}
     reason = failure_reason(failure)
     release = failure.get("release") or {}
+    release = release.get("value", release)  # the lambda:invoke integration's result, unwrapped
 
     def decide(order: Order) -> list[NewEvent]:
         new: list[NewEvent] = []
