@@ -78,69 +78,6 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     return body
 
 
-def emulator_loses_transactional_writes(local_cloud: Any, *, threads: int = 10, rounds: int = 15) -> bool:
-    """Whether the local DynamoDB loses writes when transactions run concurrently.
-
-    Real DynamoDB applies a transaction atomically. moto 5.2.5 does not under concurrency: a cancelled
-    TransactWriteItems restores a deep copy of each table it touched, taken when it began, erasing
-    every write other requests made meanwhile. A test that finds stock oversold asks this to tell
-    that emulator race from a bug of ours: here each thread alternates a committed increment with a
-    transaction cancelled on purpose; atomic transactions leave the counter equal to the commits.
-    """
-    import contextlib
-    import threading
-
-    from botocore.exceptions import ClientError
-
-    dynamodb = local_cloud.client("dynamodb")
-    table = f"atomicity-probe-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-    )
-    dynamodb.put_item(TableName=table, Item={"pk": {"S": "counter"}, "n": {"N": "0"}})
-    dynamodb.put_item(TableName=table, Item={"pk": {"S": "present"}})
-    increment = {
-        "Update": {
-            "TableName": table,
-            "Key": {"pk": {"S": "counter"}},
-            "UpdateExpression": "SET n = n + :one",
-            "ExpressionAttributeValues": {":one": {"N": "1"}},
-        }
-    }
-    doomed = {
-        "ConditionCheck": {
-            "TableName": table,
-            "Key": {"pk": {"S": "present"}},
-            "ConditionExpression": "attribute_not_exists(pk)",
-        }
-    }
-    committed = []
-
-    def work() -> None:
-        client = local_cloud.client("dynamodb")
-        for _ in range(rounds):
-            client.transact_write_items(TransactItems=[increment])
-            committed.append(1)
-            with contextlib.suppress(ClientError):
-                client.transact_write_items(TransactItems=[doomed])
-
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    final = int(
-        dynamodb.get_item(TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True)["Item"]["n"][
-            "N"
-        ]
-    )
-    dynamodb.delete_table(TableName=table)
-    return final != len(committed)
-
-
 def seed_products(local_cloud: Any, count: int, *, price: int, stock: int) -> list[str]:
     """`count` stocked products written through the catalog and inventory repositories, as the seed
     script does (fast test data; the routes under test are still called over HTTP). Sequential on

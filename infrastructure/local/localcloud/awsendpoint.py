@@ -6,13 +6,34 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from localcloud.control import ControlMiddleware
+from localcloud.control import ControlMiddleware, WSGIApp
+
+DYNAMODB_TARGET = "DynamoDB_20120810."
+
+
+class SerializedDynamoDB:
+    """DynamoDB requests one at a time. Real DynamoDB applies a conditional write or a transaction
+    atomically; moto 5.2.5 does not under concurrent requests (a cancelled TransactWriteItems
+    restores a snapshot of the whole table, erasing writes committed meanwhile), so concurrent
+    reservations could oversell locally. Moto is GIL-bound anyway: serializing costs little."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB_TARGET):
+            return self.app(environ, start_response)
+        with self.lock:
+            return list(self.app(environ, start_response))  # the whole response inside the lock
 
 
 class _QuietHandler(MotoRequestHandler):
@@ -23,7 +44,7 @@ class _QuietHandler(MotoRequestHandler):
 class AwsEndpoint(ThreadedMotoServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
         super().__init__(ip_address=host, port=port, verbose=False)
-        self.control = ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+        self.control = ControlMiddleware(SerializedDynamoDB(DomainDispatcherApplication(create_backend_app)))
 
     def start(self) -> None:
         # bind here, not in the thread: a port in use must fail the start, not hang it
