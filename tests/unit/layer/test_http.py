@@ -189,6 +189,14 @@ def test_malformed_json_body_answers_400_not_422(app, raw):
     assert body["error"]["code"] == "MALFORMED_JSON"
 
 
+@pytest.mark.parametrize("raw", ['[{"sku": "A-1", "quantity": 1}]', "[]", "7", '"text"', "null"])
+def test_json_body_that_is_not_an_object_answers_422(app, raw):
+    status, _, body = call(app, api_event("POST", "/cart/items", body=raw))
+    assert status == 422
+    assert body["error"]["code"] == "VALIDATION_FAILED"
+    assert body["error"]["details"][0]["field"] == "body"
+
+
 def test_malformed_json_read_by_handler_itself_answers_400(app):
     status, _, body = call(app, api_event("POST", "/raw", body="{oops"))
     assert status == 400

@@ -38,7 +38,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from shop.config import env_int
-from shop.errors import Forbidden, NotFound, PayloadTooLarge, ShopError, Unauthorized, error_body
+from shop.errors import (
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    ShopError,
+    Unauthorized,
+    Unprocessable,
+    error_body,
+)
 from shop.observability import CORRELATION_HEADER, get_correlation_id, get_logger
 
 ADMIN_GROUP = "admin"
@@ -123,28 +131,34 @@ class ShopResolver(APIGatewayRestResolver):
     def _resolve(self) -> Any:
         size = _body_size(self.current_event.raw_event)
         if size > self.max_body_bytes:
-            # Checked before routing so validation never parses a huge body; the error still goes
-            # through the exception handlers like any other (the same body, CORS, one log line).
-            error = PayloadTooLarge(
+            # Checked before routing so validation never parses a huge body
+            return self._reject(PayloadTooLarge(
                 f"request body is {size} bytes, the limit is {self.max_body_bytes}",
                 details={"limit": self.max_body_bytes, "size": size},
-            )
-
-            def reject():  # no return annotation: Powertools would build a response model from it
-                raise error
-
-            path = self.current_event.path
-            route = Route(
-                method=self.current_event.http_method.upper(),
-                path=path,
-                rule=self._compile_regex(r".*"),
-                func=reject,
-                cors=self._cors_enabled,
-                compress=False,
-            )
-            self.append_context(_route=route, _path=path)
-            return self._call_route(route=route, route_arguments={})
+            ))
+        if _is_json_but_not_an_object(self.current_event.raw_event):
+            # Powertools would unwrap a one-item array into the body model: every body here is an object
+            return self._reject(Unprocessable("request body must be a JSON object", details=[
+                {"loc": ["body"], "field": "body", "message": "must be a JSON object", "type": "object_type"}]))
         return super()._resolve()
+
+    def _reject(self, error: ShopError) -> Any:
+        """Answer with `error` through the exception handlers (same body, CORS, one log line)."""
+
+        def reject():  # no return annotation: Powertools would build a response model from it
+            raise error
+
+        path = self.current_event.path
+        route = Route(
+            method=self.current_event.http_method.upper(),
+            path=path,
+            rule=self._compile_regex(r".*"),
+            func=reject,
+            cors=self._cors_enabled,
+            compress=False,
+        )
+        self.append_context(_route=route, _path=path)
+        return self._call_route(route=route, route_arguments={})
 
     def allowed_methods(self, path: str) -> list[str]:
         """Methods registered for `path` (to tell 405 from 404)."""
@@ -152,6 +166,17 @@ class ShopResolver(APIGatewayRestResolver):
         return sorted(
             {route.method for route in self._static_routes + self._dynamic_routes if route.rule.match(path)}
         )
+
+
+def _is_json_but_not_an_object(event: Mapping[str, Any]) -> bool:
+    body = event.get("body")
+    if not body or event.get("isBase64Encoded") or not isinstance(body, str) or body.lstrip()[:1] == "{":
+        return False
+    try:
+        json.loads(body)
+    except ValueError:
+        return False  # malformed JSON keeps its own 400
+    return True
 
 
 def _body_size(event: Mapping[str, Any]) -> int:
