@@ -51,6 +51,7 @@ def overrides(sandbox: SandboxServer) -> dict[str, str]:
         "PaymentProviderApiKey": sandbox.api_key,
         "PaymentBreakerOpenSeconds": str(BREAKER_OPEN_SECONDS),
         "PaymentBreakerMinimumCalls": "6",
+        "PaymentBreakerWindowSize": "10",
         "FaultInjection": "enabled",
     }
 
@@ -241,6 +242,17 @@ class Shop:
             self._events_queue = url
         return self._events_queue
 
+    def reset_breaker(self) -> None:
+        """Close the stack's payment breaker (its state outlives a run in the local cloud's Redis)."""
+        import redis
+
+        config = self.cloud.client("lambda").get_function_configuration(
+            FunctionName=f"{STACK}-PaymentAuthorizeFunction")
+        variables = config["Environment"]["Variables"]
+        client = redis.Redis.from_url(variables["REDIS_URL"])
+        client.delete(*[f"cb:{{{variables['PAYMENT_BREAKER_NAME']}}}:{part}" for part in ("state", "window")])
+        client.close()
+
     def inject_faults(self, steps: list[str]) -> None:
         self.cloud.client("ssm").put_parameter(
             Name=f"/{STACK}/faults", Value=json.dumps(steps), Type="String", Overwrite=True
@@ -251,6 +263,7 @@ def start_shop(start_local_cloud: Callable[..., Any]) -> Shop:
     sandbox = shared_sandbox()
     cloud = start_local_cloud(ROOT / "template.yaml", overrides(sandbox), stack_name=STACK)
     shop = Shop(cloud, sandbox)
+    shop.reset_breaker()
     shop.events_queue()
     shop.configure_sandbox(webhookUrl=f"{cloud.api_url}/payments/webhook", webhookSecret="whsec_test_local")
     return shop

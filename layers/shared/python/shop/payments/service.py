@@ -22,11 +22,12 @@ BREAKER_NAME = "payment-provider"
 
 
 def breaker_config() -> BreakerConfig:
-    """The breaker's thresholds; the open period and minimum calls come from the template."""
+    """The breaker's thresholds; the open period, window and minimum calls come from the template."""
     return BreakerConfig(
         open_duration=env_float("PAYMENT_BREAKER_OPEN_SECONDS", 10.0),
         minimum_calls=env_int("PAYMENT_BREAKER_MINIMUM_CALLS", 20),
         half_open_calls=env_int("PAYMENT_BREAKER_HALF_OPEN_CALLS", 5),
+        sliding_window_size=env_int("PAYMENT_BREAKER_WINDOW_SIZE", 100),
         record_exceptions=(TransientError,),
         ignore_exceptions=(PaymentDeclined,),  # a declined card says nothing about the provider's health
     )
