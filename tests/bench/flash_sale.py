@@ -8,6 +8,7 @@ must be 0.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +50,8 @@ def one_sale(shop: Shop, *, sku: str, buyers: list[dict[str, str]], units: int, 
             status = f"HTTP {response.status_code}"
             if response.status_code == 202:
                 status = shop.wait_final(buyer, response.json()["orderId"], timeout=120, interval=0.05)
-            results[index] = {"status": status, "answer_s": answered, "done": time.perf_counter()}
+            order_id = response.json().get("orderId") if response.status_code == 202 else None
+            results[index] = {"status": status, "answer_s": answered, "done": time.perf_counter(), "orderId": order_id}
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(buyers)) as pool:
@@ -70,7 +72,19 @@ def one_sale(shop: Shop, *, sku: str, buyers: list[dict[str, str]], units: int, 
         "checkouts_per_s": round(len(buyers) / wall, 2) if wall else None, "wall_s": round(wall, 2),
         "answer_p50_s": round(sorted(r["answer_s"] for r in results)[len(results) // 2], 3),
         "stock_after": stock_body, "setup_problems": problems,
+        "orders": [{"orderId": r["orderId"], "status": r["status"]} for r in results],
+        "stock_items": _stock_items(shop, sku) if oversold else None,  # evidence when the bar is broken
     }
+
+
+def _stock_items(shop: Shop, sku: str) -> list[dict[str, Any]]:
+    """Every InventoryTable item that mentions the SKU (counters and reservations), for a post-mortem."""
+    table = f"{shop.cloud.health['stack']}-InventoryTable"
+    dynamodb = shop.cloud.client("dynamodb")
+    items = []
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+        items += [item for item in page["Items"] if sku in json.dumps(item)]
+    return items
 
 
 def run(shop: Shop, *, buyers: int, units: int, shards: int) -> dict[str, Any]:
