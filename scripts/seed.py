@@ -16,6 +16,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -90,8 +91,9 @@ def seed_products(target: Target, products: list[DemoProduct]) -> tuple[int, int
 
     repository = ProductRepository(target.products_table)
     stock = _stock_writer(target)
-    created = stocked = 0
-    for demo in products:
+
+    def seed_one(demo: DemoProduct) -> tuple[int, int]:
+        created = stocked = 0
         if repository.get(demo.product_id) is None:
             now = _now()
             product = Product(
@@ -102,12 +104,17 @@ def seed_products(target: Target, products: list[DemoProduct]) -> tuple[int, int
             )
             try:
                 repository.create(product)
-                created += 1
+                created = 1
             except SkuTaken:
                 pass  # an admin gave this SKU to another product: keep theirs
         if stock is not None and stock(demo.sku, demo.stock):
-            stocked += 1
-    return created, stocked
+            stocked = 1
+        return created, stocked
+
+    # each product is independent: a few at a time keeps the endpoint busy while one waits
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(seed_one, products))
+    return sum(r[0] for r in results), sum(r[1] for r in results)
 
 
 def _stock_writer(target: Target) -> Any:

@@ -39,6 +39,17 @@ LOG_DIR = ROOT / ".localcloud" / "logs"  # each local cloud's output (kept when 
 BOOTSTRAP = str(ROOT / "infrastructure" / "local" / "localcloud" / "runtime" / "bootstrap.py")
 
 
+def die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the test process dies, even by SIGKILL or a CI timeout,
+    so that no local cloud outlives the run that started it (Linux; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -148,7 +159,7 @@ def launch(template: Path, overrides: dict[str, str] | None = None, *, stack_nam
     if overrides:
         command += ["--parameter-overrides", *(f"{k}={v}" for k, v in overrides.items())]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_fd, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=die_with_parent)
     os.close(log_fd)
     handle = LocalCloudHandle(api_url=f"http://127.0.0.1:{api_port}", aws_url=f"http://127.0.0.1:{aws_port}",
                               region=REGION, process=process, log_path=Path(log_name))
