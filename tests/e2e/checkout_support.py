@@ -76,7 +76,7 @@ class Shop:
 
     cloud: Any
     sandbox: SandboxServer
-    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
     _admin: User | None = None
     _events_queue: str | None = None
     _seen: list[dict[str, Any]] = field(default_factory=list)

@@ -55,11 +55,14 @@ def test_a_failing_provider_opens_the_breaker_checkouts_fail_fast_and_it_closes_
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)
 def test_200_concurrent_checkouts_on_50_units_confirm_exactly_50_and_never_oversell(shop: Shop):
+    started = time.monotonic()
     sku = shop.product(stock=50, price=500)
     users = shop.sign_up_many(200)
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(lambda user: shop.add_to_cart(user, sku, 1), users))
+    print(f"200 users with a cart in {time.monotonic() - started:.0f}s")
 
     lowest = [50]
     done = threading.Event()
@@ -73,11 +76,14 @@ def test_200_concurrent_checkouts_on_50_units_confirm_exactly_50_and_never_overs
 
     watcher = threading.Thread(target=watch_stock, daemon=True)
     watcher.start()
+    webhook_url = shop.sandbox_call("GET", "/_sandbox/config")["webhookUrl"]
+    shop.configure_sandbox(webhookUrl=None)  # 600 webhook deliveries would only add load here
     try:
         # 16 clients keep 200 checkouts in flight against a 2-core machine without gateway timeouts.
         with ThreadPoolExecutor(16) as pool:
             accepted = list(pool.map(lambda user: (user, shop.checkout(user)), users))
         assert all(answer.status_code == 202 for _, answer in accepted), [a.text for _, a in accepted][:3]
+        print(f"200 checkouts accepted after {time.monotonic() - started:.0f}s")
         with ThreadPoolExecutor(16) as pool:
             orders = list(
                 pool.map(
@@ -88,7 +94,9 @@ def test_200_concurrent_checkouts_on_50_units_confirm_exactly_50_and_never_overs
     finally:
         done.set()
         watcher.join()
+        shop.configure_sandbox(webhookUrl=webhook_url)
 
+    print(f"200 orders final after {time.monotonic() - started:.0f}s")
     statuses = Counter(order["status"] for order in orders)
     assert statuses == {"CONFIRMED": 50, "FAILED": 150}, statuses
     assert {order["reason"].split(":")[0] for order in orders if order["status"] == "FAILED"} == {
