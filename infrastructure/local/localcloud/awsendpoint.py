@@ -14,6 +14,7 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from localcloud import dynamodb_transactions
 from localcloud.control import ControlMiddleware, WSGIApp
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
@@ -64,6 +65,7 @@ def start_endpoint(host: str = "127.0.0.1", port: int = 4566) -> AwsEndpoint:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     # same effect as POST /moto-api/config {"stepfunctions": {"execute_state_machine": true}}
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
+    dynamodb_transactions.install()  # relies on SerializedDynamoDB: nothing runs between check and write
     endpoint = AwsEndpoint(host, port)
     endpoint.start()
     return endpoint
