@@ -159,9 +159,9 @@ def test_timeout_kills_the_invocation_with_sandbox_timedout(wiring: Any) -> None
 def test_reserved_concurrency_throttles_at_the_api_and_on_invoke(wiring: Any) -> None:
     first: dict[str, int] = {}
     busy = threading.Thread(target=lambda: first.update(
-        status=httpx.get(f"{wiring.api_url}/slow", params={"seconds": "0.8"}, timeout=10).status_code))
+        status=httpx.get(f"{wiring.api_url}/slow", params={"seconds": "3"}, timeout=15).status_code))
     busy.start()
-    time.sleep(0.3)  # the first request holds the only reserved environment
+    time.sleep(0.5)  # the first request holds the only reserved environment (for 3 s: loaded machines too)
     assert httpx.get(f"{wiring.api_url}/slow", params={"seconds": "0"}).status_code == 429
     with pytest.raises(ClientError) as refused:
         invoke(wiring, "SlowFunction", {"seconds": 0})
