@@ -59,7 +59,14 @@ lint: install install-tools
 	@$(VENV)/bin/cfn-lint template.yaml
 	@$(TOOLS_VENV)/bin/sam validate --lint --template template.yaml
 
-bench: install
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	@echo "installing the benchmark tools (locust) ..."
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements-bench.txt -c constraints.txt
+	@touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	@$(PY) -m tests.bench
 
 schemas: install
