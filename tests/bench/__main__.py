@@ -14,13 +14,14 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tests.bench import report
-from tests.bench.cloud import BENCH_SKUS, ROOT, Shop, payment_sandbox, running_shop, template_parameters
+from tests.bench.cloud import BENCH_SKUS, ROOT, Shop, payment_sandbox, running_shop, seed, template_parameters
 
 NEEDS_INITIAL = {"latency"}
 NEEDS_CLOUD = {"latency", "coldstart", "load", "flash_sale", "cost", "zipf"}
@@ -135,57 +136,55 @@ class Runner:
         return self.results
 
     def with_clouds(self, base: dict[str, str]) -> None:
-        from tests.bench import latency  # noqa: PLC0415
-
-        args = self.args
-        initial_figures: dict[str, Any] | None = None
-        overrides, notes = initial_overrides(template_parameters())
-        if self.wanted("latency") and not args.quick:
-            print("[bench] starting the 'initial' local cloud (techniques off) and seeding it ...", flush=True)
-            try:
-                with running_shop("initial", {**base, **overrides}, self.work) as shop:
-                    print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
-                    products = shop.product_ids(300)
-                    shop.stock_up([p["sku"] for p in products[:BENCH_SKUS]])
-                    initial_figures = latency.measure(shop, requests=args.requests, checkouts=args.checkouts,
-                                                      products=products)
-            except Exception as error:  # noqa: BLE001 - the current configuration's figures still count
-                traceback.print_exc()
-                initial_figures = {"error": f"{type(error).__name__}: {error}"}
-        print("[bench] starting the 'current' local cloud and seeding it ...", flush=True)
         try:
-            self.current_cloud(base, overrides, notes, initial_figures)
-        except Exception as error:  # noqa: BLE001 - the cloud did not come up: every cloud section says so
+            self.clouds(base)
+        except Exception as error:  # noqa: BLE001 - a cloud did not come up: every cloud section says so
             traceback.print_exc()
             for name in NEEDS_CLOUD:
                 if self.wanted(name) and name not in self.results:
                     self.results[name] = {"error": f"local cloud: {type(error).__name__}: {error}"}
 
-    def current_cloud(self, base: dict[str, str], overrides: dict[str, str], notes: list[str],
-                      initial_figures: dict[str, Any] | None) -> None:
+    def clouds(self, base: dict[str, str]) -> None:
         from tests.bench import checkout_cost, coldstart, flash_sale, latency, load  # noqa: PLC0415
 
         args = self.args
-        with running_shop("current", base, self.work) as shop:
-            print(f"[bench]   seeded in {shop.seed_s:.0f} s", flush=True)
+        overrides, notes = initial_overrides(template_parameters())
+        with ExitStack() as outer:
+            initial_stack = outer.enter_context(ExitStack())  # closed as soon as the latency table is done
+            shops: dict[str, Shop] = {}
+            if self.wanted("latency") and not args.quick:
+                print("[bench] starting the 'initial' local cloud (techniques off) ...", flush=True)
+                shops["initial"] = initial_stack.enter_context(
+                    running_shop("initial", {**base, **overrides}, self.work, do_seed=False))
+            print("[bench] starting the 'current' local cloud ...", flush=True)
+            shop = shops["current"] = outer.enter_context(running_shop("current", base, self.work, do_seed=False))
+            print(f"[bench] seeding {' and '.join(shops)} ...", flush=True)
+            with ThreadPoolExecutor(max_workers=len(shops)) as pool:  # same data in both, at the same time
+                for each, took in zip(shops.values(), pool.map(lambda s: seed(s.cloud), shops.values()), strict=True):
+                    each.seed_s = took
+            print(f"[bench]   seeded in {max(s.seed_s for s in shops.values()):.0f} s", flush=True)
             products = shop.product_ids(300)
             skus = [p["sku"] for p in products[:BENCH_SKUS]]
-            shop.stock_up(skus)
+            for each in shops.values():
+                each.stock_up(skus)
 
             def latency_section() -> dict[str, Any]:
-                current = latency.measure(shop, requests=args.requests, checkouts=args.checkouts, products=products)
-                initial = initial_figures
+                figures = latency.measure(shops, requests=args.requests, checkouts=args.checkouts, products=products)
+                current = figures["current"]
+                initial = figures.get("initial")
                 section_notes = list(notes)
                 if initial is None:  # --quick: one cloud; the table's shape is checked, not the gain
                     initial = current
                     section_notes.insert(0, "--quick: 'initial' is the current configuration (harness check only).")
-                elif "error" in initial:
-                    section_notes.insert(0, f"the 'initial' configuration failed: {initial['error']}")
+                else:
+                    section_notes.insert(0, "both configurations ran side by side, requests alternating between "
+                                            "them, so that other load on the machine weighs on both alike.")
                 return {"requests": args.requests, "checkouts": args.checkouts, "rows": latency.table(initial, current),
                         "checkout_confirmation": current["checkout_final"], "initial_overrides": overrides,
                         "raw": {"initial": initial, "current": current}, "notes": section_notes}
 
             self.section("latency", latency_section)
+            initial_stack.close()  # the rest measures the current configuration alone
             self.section("cost", lambda: checkout_cost.run(shop, orders=args.orders, products=products))
             self.section("flash_sale", lambda: flash_sale.run(shop, buyers=args.buyers, units=args.units, shards=args.shards))
             self.section("coldstart", lambda: coldstart.run(shop, products=products, rounds=args.rounds, cache_dir=args.out))

@@ -1,6 +1,6 @@
 """The seed's table: product get, profile get and checkout at p50/p95/p99 through the local API Gateway.
 
-The same request sequence runs against each configuration ("initial", "current"): product ids drawn
+The same request sequence runs against each configuration ("initial", "current"), interleaved: product ids drawn
 from a Zipf distribution over the catalog (fixed seed), a few signed-in customers for GET /me, and
 one checkout per iteration (cart filled first, untimed). Checkout is timed twice: until the answer
 (202 in the current design) and until GET /orders/{id} shows a final state (what the initial design
@@ -36,61 +36,78 @@ def _timed_get(shop: Shop, url: str, headers: dict[str, str] | None = None) -> t
     return (time.perf_counter() - started) * 1000, status
 
 
-def measure(shop: Shop, *, requests: int, checkouts: int, products: list[dict[str, Any]],
-            customers: int = 3) -> dict[str, Any]:
-    """Figures of one configuration: {"product get": pct, "profile get": pct, "checkout": pct,
-    "checkout_confirmation": pct, "errors": {...}}."""
-    errors: dict[str, int] = {"product get": 0, "profile get": 0, "checkout": 0, "checkout_final_not_confirmed": 0}
+def _checkout(shop: Shop, sku: str) -> tuple[float, float, str, bool]:
+    """(ms to the answer, ms to the final state, status, answered 2xx) of one checkout by a new customer."""
+    buyer = shop.sign_up()  # a fresh cart each time: no leftovers of the previous order's clean-up
+    shop.add_to_cart(buyer, sku, 1).raise_for_status()
+    started = time.perf_counter()
+    try:
+        response: httpx.Response | None = shop.checkout(buyer)
+    except httpx.TransportError as error:
+        response = None
+        status = type(error).__name__
+    answered = (time.perf_counter() - started) * 1000
+    if response is not None:
+        status = f"HTTP {response.status_code}"
+        if response.status_code in (200, 201, 202):
+            status = shop.wait_final(buyer, response.json()["orderId"], interval=0.01)
+    return answered, (time.perf_counter() - started) * 1000, status, response is not None and response.is_success
+
+
+def measure(shops: dict[str, Shop], *, requests: int, checkouts: int, products: list[dict[str, Any]],
+            customers: int = 3) -> dict[str, dict[str, Any]]:
+    """Figures per configuration, {name: {"product get": pct, "profile get": pct, "checkout_answer": pct,
+    "checkout_final": pct, ...}}. Requests alternate between the configurations (ABBA order), so that
+    whatever else the machine does at a moment weighs on both alike."""
+    names = list(shops)
+    samples: dict[str, dict[str, list[float]]] = {n: {"product get": [], "profile get": [], "answer": [], "final": []}
+                                                  for n in names}
+    errors = {n: {"product get": 0, "profile get": 0, "checkout": 0, "checkout_final_not_confirmed": 0} for n in names}
+    statuses: dict[str, list[str]] = {n: [] for n in names}
+
+    def turn(i: int) -> list[str]:
+        return names if i % 2 == 0 else names[::-1]
+
     ids = [p["productId"] for p in products]
-    sequence = zipf_keys(ids, requests + WARMUP, seed=11)
-    product_ms = []
-    for i, product_id in enumerate(sequence):
-        elapsed, status = _timed_get(shop, f"{shop.api}/products/{product_id}")
-        if i >= WARMUP:
-            product_ms.append(elapsed)
-            errors["product get"] += status != 200
+    for i, product_id in enumerate(zipf_keys(ids, requests + WARMUP, seed=11)):
+        for name in turn(i):
+            elapsed, status = _timed_get(shops[name], f"{shops[name].api}/products/{product_id}")
+            if i >= WARMUP:
+                samples[name]["product get"].append(elapsed)
+                errors[name]["product get"] += status != 200
 
-    users = [shop.sign_up() for _ in range(customers)]
-    profile_ms = []
+    users = {name: [shop.sign_up() for _ in range(customers)] for name, shop in shops.items()}
     for i in range(requests + WARMUP):
-        elapsed, status = _timed_get(shop, f"{shop.api}/me", shop.auth(users[i % customers]))
-        if i >= WARMUP:
-            profile_ms.append(elapsed)
-            errors["profile get"] += status != 200
+        for name in turn(i):
+            shop = shops[name]
+            elapsed, status = _timed_get(shop, f"{shop.api}/me", shop.auth(users[name][i % customers]))
+            if i >= WARMUP:
+                samples[name]["profile get"].append(elapsed)
+                errors[name]["profile get"] += status != 200
 
-    answer_ms, final_ms, statuses = [], [], []
     skus = [p["sku"] for p in products[:20]]
     for i in range(checkouts + 1):  # the first checkout warms the saga's functions
-        buyer = shop.sign_up()  # a fresh cart each time: no leftovers of the previous order's clean-up
-        shop.add_to_cart(buyer, skus[i % len(skus)], 1).raise_for_status()
-        started = time.perf_counter()
-        try:
-            response: httpx.Response | None = shop.checkout(buyer)
-        except httpx.TransportError as error:
-            response = None
-            status = type(error).__name__
-        answered = (time.perf_counter() - started) * 1000
-        if response is not None:
-            status = f"HTTP {response.status_code}"
-            if response.status_code in (200, 201, 202):
-                status = shop.wait_final(buyer, response.json()["orderId"], interval=0.01)
-        finished = (time.perf_counter() - started) * 1000
-        if i == 0:
-            continue
-        statuses.append(status)
-        if response is None or not response.is_success:
-            errors["checkout"] += 1
-            continue
-        answer_ms.append(answered)
-        final_ms.append(finished)
-        errors["checkout_final_not_confirmed"] += status != "CONFIRMED"
+        for name in turn(i):
+            answered, finished, status, ok = _checkout(shops[name], skus[i % len(skus)])
+            if i == 0:
+                continue
+            statuses[name].append(status)
+            if not ok:
+                errors[name]["checkout"] += 1
+                continue
+            samples[name]["answer"].append(answered)
+            samples[name]["final"].append(finished)
+            errors[name]["checkout_final_not_confirmed"] += status != "CONFIRMED"
     return {
-        "product get": percentiles(product_ms),
-        "profile get": percentiles(profile_ms),
-        "checkout_answer": percentiles(answer_ms),
-        "checkout_final": percentiles(final_ms),
-        "checkout_statuses": {s: statuses.count(s) for s in sorted(set(statuses))},
-        "errors": errors,
+        name: {
+            "product get": percentiles(samples[name]["product get"]),
+            "profile get": percentiles(samples[name]["profile get"]),
+            "checkout_answer": percentiles(samples[name]["answer"]),
+            "checkout_final": percentiles(samples[name]["final"]),
+            "checkout_statuses": {s: statuses[name].count(s) for s in sorted(set(statuses[name]))},
+            "errors": errors[name],
+        }
+        for name in names
     }
 
 
