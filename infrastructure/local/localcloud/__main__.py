@@ -27,6 +27,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="account concurrency limit; unreserved functions share what reservations leave")
     parser.add_argument("--environments-per-function", type=int, default=8,
                         help="local cap on execution environments per function (beyond it, invocations wait)")
+    parser.add_argument("--sandbox-port", type=int, default=0,
+                        help="payment sandbox port (0: a free one) when the template has a PaymentProviderUrl")
     parser.add_argument("--seed", action="store_true", help="run scripts/seed.py once ready (if it exists)")
     parser.add_argument("--quiet", action="store_true", help="no function logs, only the summary and errors")
     return parser.parse_args(argv)
@@ -52,6 +54,8 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
     lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")
+    if cloud.sandbox is not None:
+        lines.append(f"  Payments  {cloud.sandbox.url}   (payment sandbox, key {cloud.sandbox.api_key})")
     for pool in stack.of_type("AWS::Cognito::UserPool"):
         lines.append(f"  Cognito   pool {pool.physical_id}")
     for client in stack.of_type("AWS::Cognito::UserPoolClient"):
@@ -114,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         CloudConfig(template=Path(args.template), stack_name=args.stack_name, region=args.region,
                     aws_port=args.aws_port, api_port=args.api_port or None, parameter_overrides=params,
                     account_concurrency=args.account_concurrency, redis_url=redis.url,
-                    environments_per_function=args.environments_per_function),
+                    environments_per_function=args.environments_per_function,
+                    payment_sandbox_port=args.sandbox_port),
         progress=progress, function_log=(lambda name, line: None) if quiet else None,
     )
     try:

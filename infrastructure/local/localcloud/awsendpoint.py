@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.utilities.docker_utilities import DockerModel
 from werkzeug.serving import make_server
 
 from localcloud import dynamodb_transactions
@@ -59,13 +60,19 @@ class AwsEndpoint(ThreadedMotoServer):
         return f"http://{self._ip_address}:{self._port}"
 
 
+def _no_docker(self: object) -> None:
+    raise AttributeError("the local cloud runs functions without Docker")
+
+
 def start_endpoint(host: str = "127.0.0.1", port: int = 4566) -> AwsEndpoint:
     """Start moto on host:port, with MOTO_PORT set for the Step Functions interpreter's calls."""
     os.environ["MOTO_PORT"] = str(port)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     # same effect as POST /moto-api/config {"stepfunctions": {"execute_state_machine": true}}
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
-    dynamodb_transactions.install()  # relies on SerializedDynamoDB: nothing runs between check and write
+    dynamodb_transactions.install()
+    # moto's model dump (/moto-api/data.json: sent emails, ...) asks each Lambda for a Docker client
+    DockerModel.docker_client = property(_no_docker)  # type: ignore[assignment, method-assign]  # relies on SerializedDynamoDB: nothing runs between check and write
     endpoint = AwsEndpoint(host, port)
     endpoint.start()
     return endpoint

@@ -4,6 +4,7 @@ pollers, scheduler and the local API gateway. `LocalCloud.start()` / `.stop()`."
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,10 @@ class CloudConfig:
     idle_seconds: float = 300.0
     environments_per_function: int = 8  # local cap on processes per function (more invocations queue)
     redis_url: str | None = None  # passed to the template's RedisUrl parameter when it has one
+    # the payment sandbox (infrastructure/payment_sandbox) for a template with a PaymentProviderUrl
+    # parameter that no override sets; port 0 = a free one
+    payment_sandbox: bool = True
+    payment_sandbox_port: int = 0
     retry_settings: hooks.Settings = field(default_factory=hooks.Settings)
 
 
@@ -56,6 +61,7 @@ class LocalCloud:
         self.ready_seconds = 0.0
         self.gateway_error: str | None = None
         self.timings: dict[str, float] = {}  # seconds per startup phase, for the summary
+        self.sandbox: Any = None
 
     # ------------------------------------------------------------------ start
     @property
@@ -79,6 +85,7 @@ class LocalCloud:
         parameters = dict(cfg.parameter_overrides)
         if cfg.redis_url and "RedisUrl" in translated.get("Parameters", {}):
             parameters.setdefault("RedisUrl", cfg.redis_url)
+        self._start_payment_sandbox(translated.get("Parameters", {}), parameters)
         self.progress(f"creating {count} resources ...")
         mark = time.monotonic()
         account_id = default_account_id()
@@ -144,6 +151,29 @@ class LocalCloud:
         if scheduled:
             self.scheduler = Scheduler(scheduled, self._fire_rule)
             self.scheduler.start()
+
+    def _start_payment_sandbox(self, declared: dict[str, Any], parameters: dict[str, str]) -> None:
+        """The stand-in card processor, its URL and key given to the template, its webhooks sent to
+        the local API with the template's webhook secret."""
+        cfg = self.config
+        if not cfg.payment_sandbox or "PaymentProviderUrl" not in declared or "PaymentProviderUrl" in parameters:
+            return
+        root = str(cfg.template.resolve().parent)
+        if root not in sys.path:
+            sys.path.append(root)
+        try:
+            from infrastructure.payment_sandbox.server import start_sandbox
+        except ImportError as error:
+            self.progress(f"  ! no payment sandbox ({error}): PaymentProviderUrl keeps its default")
+            return
+        secret = parameters.get("PaymentWebhookSecret") or declared.get("PaymentWebhookSecret", {}).get("Default")
+        config = {"webhookUrl": f"{self.api_url}/payments/webhook", "webhookSecret": secret} \
+            if self.api_url and secret else None
+        self.progress("starting the payment sandbox ...")
+        self.sandbox = start_sandbox(cfg.host, cfg.payment_sandbox_port, config=config,
+                                     api_key=parameters.get("PaymentProviderApiKey"))
+        parameters["PaymentProviderUrl"] = self.sandbox.url
+        parameters["PaymentProviderApiKey"] = self.sandbox.api_key
 
     def _wake_pollers(self) -> None:
         for poller in self.pollers:
@@ -244,7 +274,8 @@ class LocalCloud:
             "schedules": sorted(self.scheduler.rules) if self.scheduler else [],
             "notEmulated": [f"{lid} ({kind})" for lid, kind in self.report.not_emulated],
             "failed": [f"{lid}: {error}" for lid, error in self.report.failed],
-            "outputs": self.stack.outputs, "readySeconds": round(self.ready_seconds, 3),
+            "outputs": self.stack.outputs, "paymentSandboxUrl": self.sandbox.url if self.sandbox else None,
+            "readySeconds": round(self.ready_seconds, 3),
             "startupSeconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -279,3 +310,6 @@ class LocalCloud:
         if self.endpoint is not None:
             self.endpoint.stop()
             self.endpoint = None
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
