@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -38,3 +40,26 @@ def payment_service_from_env() -> PaymentService:
     from shop.payments.service import default_breaker  # noqa: PLC0415
 
     return PaymentService(HttpPaymentProvider(), OrderService(), default_breaker())
+
+
+def saga_step_handler(step: Callable[[PaymentService, dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
+    """The Lambda handler of a payment saga step: instrumented, and idempotent per order id through
+    Powertools (IdempotencyTable) in front of the order's events and the provider's idempotency key."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent,
+    )
+
+    from shop.observability import instrument
+
+    payments = payment_service_from_env()
+    persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"])
+    config = IdempotencyConfig(event_key_jmespath="orderId", expires_after_seconds=24 * 3600)
+
+    @instrument
+    @idempotent(persistence_store=persistence, config=config)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return step(payments, event)
+
+    return handler
