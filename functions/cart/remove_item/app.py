@@ -9,12 +9,13 @@ from shop.cart.api import anonymous_owner, cart_response, user_owner
 from shop.cart.models import CartView
 from shop.cart.service import CartService
 from shop.catalog.apidoc import COGNITO, error_responses
+from shop.catalog.models import SKU_PATTERN
 from shop.http import create_app
 from shop.observability import instrument
 
 app = create_app()
 carts = CartService()
-SKU = Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+SKU = Path(pattern=SKU_PATTERN)
 OK = {200: {"description": "The cart", "content": {"application/json": {"model": CartView}}}}
 
 

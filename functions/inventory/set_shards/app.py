@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop.catalog.apidoc import COGNITO, error_responses
+from shop.catalog.models import SKU_PATTERN
 from shop.http import create_app, require_admin
 from shop.inventory.models import SetShardsBody, Stock
 from shop.inventory.service import InventoryService
@@ -13,7 +14,7 @@ from shop.observability import instrument
 
 app = create_app()
 inventory = InventoryService()
-SKU = Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+SKU = Path(pattern=SKU_PATTERN)
 
 
 @app.put(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop.catalog.apidoc import COGNITO, error_responses
+from shop.catalog.models import SKU_PATTERN
 from shop.catalog.service import CatalogService
 from shop.errors import NotFound
 from shop.http import create_app, require_admin
@@ -16,7 +17,7 @@ from shop.observability import instrument
 app = create_app()
 inventory = InventoryService()
 catalog = CatalogService()
-SKU = Path(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+SKU = Path(pattern=SKU_PATTERN)
 
 
 @app.put(

@@ -27,7 +27,8 @@ Currency = Literal["USD"]
 MAX_PRICE_CENTS = 100_000_000  # one million dollars: anything above is a typo, not a product
 
 ProductId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Sku = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")]
+SKU_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,39}$"  # the one definition of a SKU (bodies and paths)
+Sku = Annotated[str, StringConstraints(pattern=SKU_PATTERN)]
 ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=5000)]
 PriceCents = Annotated[StrictInt, Field(gt=0, le=MAX_PRICE_CENTS, description="Price in integer cents")]
