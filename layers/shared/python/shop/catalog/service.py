@@ -45,10 +45,9 @@ def _now() -> str:
 
 
 def default_cache() -> Cache:
-    from shop.cache import TieredCache  # noqa: PLC0415 - redis import only for functions that read
-    from shop.redis_client import redis_client  # noqa: PLC0415
+    from shop.cache import cache_for  # noqa: PLC0415 - redis import only for functions that read
 
-    return TieredCache(namespace=CACHE_NAMESPACE, redis=redis_client(), l1_ttl=5, l2_ttl=300)
+    return cache_for(CACHE_NAMESPACE, l1_ttl=5, l2_ttl=300)
 
 
 def product_keys(product: Product | dict[str, Any]) -> list[str]:

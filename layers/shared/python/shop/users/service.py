@@ -8,13 +8,22 @@ first read of their profile.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from shop.users.identity import CognitoIdentity, WeakPassword
 from shop.users.models import AuthTokens, ProfileUpdate, UserProfile, password_problems
 from shop.users.repository import UserRepository
+
+PROFILE_CACHE_NAMESPACE = "profile"
+logger = logging.getLogger(__name__)
+
+
+def _profile_key(user_id: str) -> str:
+    return f"user:{user_id}"
 
 
 def _now() -> str:
@@ -27,10 +36,12 @@ class UserService:
         identity: CognitoIdentity | None = None,
         repository: UserRepository | None = None,
         *,
+        cache: Any = None,
         clock: Callable[[], str] = _now,
     ) -> None:
         self._identity = identity
         self._repository = repository
+        self._cache = cache
         self._clock = clock
 
     @property
@@ -38,6 +49,16 @@ class UserService:
         if self._identity is None:
             self._identity = CognitoIdentity()
         return self._identity
+
+    @property
+    def cache(self) -> Any:
+        """Profiles in L2 (Redis) only: GET /me and PATCH /me are different functions, and an L1 copy
+        in one environment would outlive the other's write; Redis is invalidated on every change."""
+        if self._cache is None:
+            from shop.cache import cache_for  # noqa: PLC0415 - redis only for functions that read profiles
+
+            self._cache = cache_for(PROFILE_CACHE_NAMESPACE, l1_ttl=0, l2_ttl=60, negative_ttl=0)
+        return self._cache
 
     @property
     def repository(self) -> UserRepository:
@@ -63,6 +84,13 @@ class UserService:
         return self.identity.refresh(refresh_token)
 
     def profile(self, user_id: str, email: str | None) -> UserProfile:
+        found = self.cache.get_or_load(_profile_key(user_id), lambda: self.repository.get(user_id),
+                                       model=UserProfile)
+        if found is not None:
+            return found
+        return self._stored_profile(user_id, email)
+
+    def _stored_profile(self, user_id: str, email: str | None) -> UserProfile:
         found = self.repository.get(user_id)
         if found is not None:
             return found
@@ -70,7 +98,7 @@ class UserService:
         return self.repository.get(user_id) or self._new_profile(user_id, email)
 
     def update_profile(self, user_id: str, email: str | None, update: ProfileUpdate) -> UserProfile:
-        current = self.profile(user_id, email)
+        current = self._stored_profile(user_id, email)  # the table's version, for the conditional write
         changes = {name: getattr(update, name) for name in update.model_fields_set}
         if update.addresses is not None:
             addresses = [a if a.id else a.model_copy(update={"id": uuid.uuid4().hex[:12]}) for a in update.addresses]
@@ -81,6 +109,10 @@ class UserService:
             update={**changes, "version": current.version + 1, "updatedAt": self._clock()}
         )
         self.repository.save(updated, previous_version=current.version)
+        try:
+            self.cache.invalidate(_profile_key(user_id))
+        except Exception:  # noqa: BLE001 - Redis down: the write stands; the copy expires with l2_ttl
+            logger.warning("profile cache not invalidated", extra={"userId": user_id})
         return updated
 
     def _new_profile(self, user_id: str, email: str | None) -> UserProfile:
