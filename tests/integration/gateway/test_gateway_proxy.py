@@ -256,7 +256,14 @@ def test_each_request_is_logged_in_one_line_unless_quiet(make_stack, run_gateway
     quiet.client.get("/health")
     loud.client.get("/nowhere")
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "localcloud.gateway"]
+    def logged() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "localcloud.gateway"]
+
+    deadline = time.monotonic() + 5  # the line is written once the response is sent, on another thread
+    while len(logged()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # and a quiet gateway's line would have had the time to appear too
+    lines = logged()
     assert len(lines) == 2
     assert lines[0].startswith("GET /health 200 ") and lines[0].endswith(function_name("HealthFunction"))
     assert lines[1].startswith("GET /nowhere 403 ")

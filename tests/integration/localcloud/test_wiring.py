@@ -164,7 +164,7 @@ def test_reserved_concurrency_throttles_at_the_api_and_on_invoke(wiring: Any) ->
     time.sleep(0.5)  # the first request holds the only reserved environment (for 3 s: loaded machines too)
     assert httpx.get(f"{wiring.api_url}/slow", params={"seconds": "0"}).status_code == 429
     with pytest.raises(ClientError) as refused:
-        invoke(wiring, "SlowFunction", {"seconds": 0})
+        invoke(wiring, "HeldFunction", {"seconds": 0})
     assert refused.value.response["Error"]["Code"] == "TooManyRequestsException"
     busy.join()
     assert first["status"] == 200
