@@ -17,7 +17,7 @@ LOCAL_API_PORT ?= 3000
 LOCAL_AWS_PORT ?= 4566
 ENV ?= default
 
-.PHONY: help install install-tools local seed test lint bench deploy schemas openapi clean
+.PHONY: help install install-tools local seed test lint bench build deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (API on :$(LOCAL_API_PORT), AWS on :$(LOCAL_AWS_PORT))"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
 	@echo "make openapi  regenerate the OpenAPI document from the handlers"
+	@echo "make build    sam build (functions and the shared layer, arm64, python3.12)"
 	@echo "make deploy   sam build + sam deploy (ENV=$(ENV) from samconfig.toml)"
 
 install: $(STAMP)
@@ -79,8 +80,10 @@ openapi: install
 # `sam build` without a container needs a real python3.12 on PATH (pyenv's shim alone is not enough).
 PY312_DIR := $(shell for d in /root/.pyenv/versions/3.12*/bin $$(dirname "$$(command -v python3.12 2>/dev/null)" 2>/dev/null); do [ -x "$$d/python3.12" ] && echo $$d && break; done)
 
-deploy: install-tools
+build: install-tools
 	@PATH="$(PY312_DIR):$$PATH" $(TOOLS_VENV)/bin/sam build --template template.yaml
+
+deploy: build
 	@$(TOOLS_VENV)/bin/sam deploy --config-env $(ENV)
 
 clean:
