@@ -383,6 +383,9 @@ def cache_for(namespace: str, **options: Any) -> TieredCache | PassThroughCache:
 
     if os.environ.get("CACHE_ENABLED", "true").strip().lower() in ("false", "0", "no", "off"):
         return PassThroughCache(namespace)
+    from shop.observability import get_metrics  # noqa: PLC0415
     from shop.redis_client import redis_client  # noqa: PLC0415 - redis import only for functions that read
 
+    # hits and misses per level as EMF metrics (CacheL1Hit, CacheMiss, ...), flushed by @instrument
+    options.setdefault("on_metric", powertools_metrics_callback(get_metrics()))
     return TieredCache(namespace, redis=redis_client(), **options)
