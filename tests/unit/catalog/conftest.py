@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-from shop.aws import reset_clients
 from shop.catalog.repository import ProductRepository
 from shop.catalog.service import CatalogService
 
@@ -63,18 +61,6 @@ class DictCache:
     def bump_version(self, namespace: str) -> None:
         self.version += 1
         self.values.clear()
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_clients()
-    with mock_aws():
-        yield
-    reset_clients()
 
 
 @pytest.fixture

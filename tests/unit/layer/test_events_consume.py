@@ -8,7 +8,7 @@ from decimal import Decimal
 import boto3
 import pytest
 from boto3.dynamodb.types import TypeSerializer
-from conftest_events import REGION, FakeLambdaContext, aws, order_created  # noqa: F401  (aws is a fixture)
+from conftest_events import REGION, FakeLambdaContext, order_created
 from pydantic import ValidationError
 from shop.events import OrderConfirmed, OrderCreated, UnknownEventType, make_event
 from shop.events.consume import idempotent_consumer, parse_event, stream_images

@@ -6,7 +6,7 @@ import json
 
 import boto3
 import pytest
-from conftest_events import REGION, aws, order_created  # noqa: F401  (aws is a fixture)
+from conftest_events import REGION, order_created
 from shop.events import EventPublisher, OrderCreated, PublishError, make_event
 from shop.events.consume import parse_event, parse_sqs_events
 from shop.events.publisher import MAX_ENTRY_BYTES, entry_size

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-from shop.aws import reset_clients
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
 EVENTS_TABLE, VIEWS_TABLE = "order-events-test", "orders-test"
@@ -40,17 +37,9 @@ def create_table_from_template(dynamodb: Any, logical_id: str, name: str) -> Non
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def aws(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811 - extends tests/unit/conftest.py's
     monkeypatch.setenv("ORDER_EVENTS_TABLE", EVENTS_TABLE)
     monkeypatch.setenv("ORDERS_TABLE", VIEWS_TABLE)
-    with mock_aws():
-        reset_clients()
-        yield
-    reset_clients()
 
 
 @pytest.fixture

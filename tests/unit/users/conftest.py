@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
-from moto import mock_aws
-from shop.aws import reset_clients
 from shop.users.identity import CognitoIdentity
 from shop.users.repository import UserRepository
 from shop.users.service import UserService
 
 TABLE = "test-users"
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_clients()
-    with mock_aws():
-        yield
-    reset_clients()
 
 
 @pytest.fixture
