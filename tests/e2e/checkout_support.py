@@ -189,19 +189,48 @@ class Shop:
         self.sandbox_call("PUT", "/_sandbox/config", json=switches)
 
     # ------------------------------------------------------------------ what left the system
-    def emails_to(self, address: str) -> int:
-        """How many emails SES sent to `address`; read from moto's data.json as the task asks.
+    def sent_emails(self, to: str | None = None, mentioning: str | None = None) -> list[dict[str, Any]]:
+        """The emails SES sent (moto's data.json), oldest first, optionally only those to `to` and/or
+        mentioning `mentioning` (an order id, say) in their subject or body.
 
-        While data.json fails (moto builds it from every model, and its Lambda models ask Docker,
-        which the local cloud has not patched yet) it falls back to SES's own delivery count, which
-        counts every address: callers take a baseline after `drain()` and compare.
+        Each is {"id", "source", "to": [addresses], "subject", "body"}; raw and templated mails carry
+        their raw data / template data as the body. data.json is read fresh on every call.
         """
         answer = self.http.get(f"{self.cloud.aws_url}/moto-api/data.json")
-        if answer.status_code == 200:
-            messages = answer.json().get("ses", {}).get("Message", [])
-            return sum(1 for m in messages if address in json.dumps(m.get("destinations", m)))
-        points = self.cloud.client("ses").get_send_statistics()["SendDataPoints"]
-        return sum(int(point.get("DeliveryAttempts", 0)) for point in points)
+        assert answer.status_code == 200, f"moto data.json: {answer.status_code} {answer.text[:300]}"
+        ses = answer.json().get("ses", {})
+        emails = []
+        for kind in ("Message", "RawMessage", "TemplateMessage"):
+            for message in ses.get(kind, []):
+                emails.append({
+                    "id": message.get("id"),
+                    "source": message.get("source"),
+                    "to": _addresses(message.get("destinations")),
+                    "subject": str(message.get("subject") or ""),
+                    "body": str(message.get("body") or message.get("raw_data") or message.get("template_data") or ""),
+                })
+        if to is not None:
+            emails = [e for e in emails if to.lower() in (a.lower() for a in e["to"])]
+        if mentioning is not None:
+            emails = [e for e in emails if mentioning in e["subject"] or mentioning in e["body"]]
+        return emails
+
+    def emails_to(self, address: str) -> int:
+        """How many emails SES sent to `address`."""
+        return len(self.sent_emails(to=address))
+
+    def wait_for_emails(
+        self, to: str, mentioning: str | None = None, count: int = 1, timeout: float = 30
+    ) -> list[dict[str, Any]]:
+        """Wait until at least `count` emails to `to` (mentioning `mentioning`) went out, let the queues
+        drain so that any duplicate would be out too, and return them all (callers assert the count)."""
+        self.wait_until(
+            lambda: len(self.sent_emails(to, mentioning)) >= count,
+            timeout=timeout,
+            what=f"{count} email(s) to {to} mentioning {mentioning}",
+        )
+        self.cloud.drain()  # asserts it drained
+        return self.sent_emails(to, mentioning)
 
     def events_for(self, order_id: str) -> list[str]:
         """Event types about the order published on the bus so far (via an SQS queue subscribed to it)."""
@@ -257,6 +286,17 @@ class Shop:
         self.cloud.client("ssm").put_parameter(
             Name=f"/{STACK}/faults", Value=json.dumps(steps), Type="String", Overwrite=True
         )
+
+
+def _addresses(destinations: Any) -> list[str]:
+    """Every address in an SES Destination ({"ToAddresses": [...], ...}) or Destinations list."""
+    if isinstance(destinations, str):
+        return [destinations]
+    if isinstance(destinations, dict):
+        return [a for value in destinations.values() for a in _addresses(value)]
+    if isinstance(destinations, list):
+        return [a for value in destinations for a in _addresses(value)]
+    return []
 
 
 def start_shop(start_local_cloud: Callable[..., Any]) -> Shop:

@@ -14,6 +14,11 @@ import pytest
 from checkout_support import DECLINE, Shop, card, start_shop
 
 
+def confirmations_of(shop: Shop, order_id: str) -> list[dict[str, Any]]:
+    """Every confirmation email about the order, to anyone."""
+    return [e for e in shop.sent_emails(mentioning=order_id) if e["subject"].endswith("is confirmed")]
+
+
 @pytest.fixture(scope="module")
 def shop(start_local_cloud: Callable[..., Any]) -> Shop:
     return start_shop(start_local_cloud)
@@ -44,7 +49,10 @@ def test_happy_path_confirms_commits_stock_captures_once_and_emails_once(shop: S
     assert shop.wait_until(
         lambda: "OrderConfirmed" in shop.events_for(order_id), what="OrderConfirmed on the bus"
     )
-    shop.cloud.drain()
+    confirmations = shop.wait_for_emails(buyer.email, order_id)
+    assert [e["subject"] for e in confirmations] == [f"Your order {order_id} is confirmed"], confirmations
+    assert "Total: 37.50 USD" in confirmations[0]["body"], confirmations[0]
+    assert shop.sent_emails(mentioning=order_id) == confirmations  # nobody else heard of this order
     assert shop.emails_to(buyer.email) - emails_before == 1
     assert shop.api("GET", "/cart", buyer).json()["items"] == []  # the cart was cleared
 
@@ -61,6 +69,8 @@ def test_declined_card_releases_stock_and_fails_with_its_reason(shop: Shop):
     assert shop.payments_of(order_id).get("captured", 0) == 0
     assert "PaymentFailed" in [entry["type"] for entry in order["timeline"]]
     assert shop.wait_until(lambda: "OrderFailed" in shop.events_for(order_id), what="OrderFailed on the bus")
+    shop.cloud.drain()
+    assert confirmations_of(shop, order_id) == []
 
 
 def test_out_of_stock_fails_and_charges_nothing(shop: Shop):
@@ -75,6 +85,10 @@ def test_out_of_stock_fails_and_charges_nothing(shop: Shop):
     assert order["status"] == "FAILED" and order["reason"].startswith("OUT_OF_STOCK"), order
     assert shop.ledger(order_id) == []
     assert shop.stock(sku)["available"] == 0
+    assert shop.wait_until(lambda: "OrderFailed" in shop.events_for(order_id), what="OrderFailed on the bus")
+    shop.cloud.drain()
+    assert confirmations_of(shop, order_id) == []
+    assert len(shop.wait_for_emails(rival.email, first["orderId"])) == 1  # the rival's order, for contrast
 
 
 def test_the_same_idempotency_key_twice_makes_one_order_and_one_charge(shop: Shop):
@@ -92,6 +106,8 @@ def test_the_same_idempotency_key_twice_makes_one_order_and_one_charge(shop: Sho
     assert shop.ledger(order["orderId"]) == ["authorization", "capture"]
     assert len(shop.api("GET", "/orders", buyer).json()["items"]) == 1
     assert shop.stock(sku)["available"] == 4
+    confirmations = shop.wait_for_emails(buyer.email, order["orderId"])
+    assert [e["subject"] for e in confirmations] == [f"Your order {order['orderId']} is confirmed"], confirmations
 
 
 def test_checkout_refuses_a_missing_key_and_an_empty_cart(shop: Shop):
