@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.catalog.apidoc import COGNITO
 from shop.catalog.service import CatalogService
 from shop.checkout.carts import RepositoryCarts
 from shop.checkout.models import CheckoutAccepted, CheckoutBody
@@ -22,6 +23,7 @@ checkout = CheckoutService(OrderService(), RepositoryCarts(), CatalogService(), 
     summary="Start checkout",
     tags=["checkout"],
     operation_id="startCheckout",
+    security=COGNITO,
     responses={
         202: {"description": "Order accepted; the saga runs", "content": {"application/json": {"model": CheckoutAccepted}}},
         400: {"description": "Idempotency-Key header missing"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.catalog.apidoc import COGNITO
 from shop.http import create_app, current_user
 from shop.observability import instrument
 from shop.orders.service import OrderService
@@ -16,7 +17,8 @@ app = create_app()
 orders = OrderService()
 
 
-@app.post("/orders/<orderId>/cancel", summary="Cancel my order", tags=["orders"], operation_id="cancelOrder")
+@app.post("/orders/<orderId>/cancel", summary="Cancel my order", tags=["orders"], operation_id="cancelOrder",
+          security=COGNITO)
 def cancel_order(orderId: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$")]) -> dict[str, Any]:
     order = orders.cancel(orderId, current_user(app).user_id)
     return {"orderId": order.order_id, "status": order.status}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.catalog.apidoc import COGNITO
 from shop.http import create_app, current_user
 from shop.observability import instrument
 from shop.orders.service import OrderService
@@ -13,7 +14,7 @@ app = create_app()
 orders = OrderService()
 
 
-@app.get("/orders/<orderId>", summary="Get my order", tags=["orders"], operation_id="getOrder")
+@app.get("/orders/<orderId>", summary="Get my order", tags=["orders"], operation_id="getOrder", security=COGNITO)
 def get_order(orderId: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$")]) -> dict[str, Any]:
     view = orders.get_view(orderId, current_user(app).user_id)
     view.pop("userId", None)

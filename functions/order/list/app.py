@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from shop.catalog.apidoc import COGNITO
 from shop.http import create_app, current_user
 from shop.observability import instrument
 from shop.orders.service import OrderService
@@ -13,7 +14,7 @@ app = create_app()
 orders = OrderService()
 
 
-@app.get("/orders", summary="List my orders", tags=["orders"], operation_id="listOrders")
+@app.get("/orders", summary="List my orders", tags=["orders"], operation_id="listOrders", security=COGNITO)
 def list_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
