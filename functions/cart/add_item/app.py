@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.apidoc import COGNITO, error_responses
 from shop.cart.api import anonymous_owner, cart_response, user_owner
 from shop.cart.models import AddItemBody, CartView
 from shop.cart.service import CartService
-from shop.catalog.apidoc import COGNITO, error_responses
 from shop.http import create_app
 from shop.observability import instrument
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.apidoc import COGNITO, error_responses
 from shop.cart.api import anonymous_owner, cart_response, user_owner
 from shop.cart.models import CartView, SetQuantityBody
 from shop.cart.service import CartService
-from shop.catalog.apidoc import COGNITO, error_responses
 from shop.catalog.models import SKU_PATTERN
 from shop.http import create_app
 from shop.observability import instrument

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.catalog.apidoc import COGNITO
+from shop.apidoc import COGNITO
 from shop.catalog.service import CatalogService
 from shop.checkout.carts import RepositoryCarts
 from shop.checkout.models import CheckoutAccepted, CheckoutBody

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.catalog.apidoc import COGNITO, error_responses
+from shop.apidoc import COGNITO, error_responses
 from shop.catalog.models import SKU_PATTERN
 from shop.http import create_app, require_admin
 from shop.inventory.models import SetShardsBody, Stock

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.catalog.apidoc import COGNITO, error_responses
+from shop.apidoc import COGNITO, error_responses
 from shop.catalog.models import SKU_PATTERN
 from shop.catalog.service import CatalogService
 from shop.errors import NotFound

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.catalog.apidoc import COGNITO
+from shop.apidoc import COGNITO
 from shop.http import create_app, current_user
 from shop.observability import instrument
 from shop.orders.service import OrderService

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.apidoc import COGNITO, error_responses
 from shop.catalog.admin import admin_only
-from shop.catalog.apidoc import COGNITO, error_responses
 from shop.catalog.models import Product, ProductInput
 from shop.catalog.service import CatalogService
 from shop.http import create_app, json_response, require_admin

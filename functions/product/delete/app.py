@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.apidoc import COGNITO, error_responses
 from shop.catalog.admin import admin_only
-from shop.catalog.apidoc import COGNITO, error_responses
 from shop.catalog.service import CatalogService
 from shop.http import create_app, require_admin
 from shop.observability import instrument

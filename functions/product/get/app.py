@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.catalog.apidoc import error_responses
+from shop.apidoc import error_responses
 from shop.catalog.models import Product
 from shop.catalog.service import CatalogService
 from shop.http import cacheable, create_app

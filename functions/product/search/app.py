@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from shop.catalog.apidoc import error_responses
+from shop.apidoc import error_responses
 from shop.catalog.models import ProductSearchResult
 from shop.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CatalogService
 from shop.http import cacheable, create_app

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from shop.apidoc import COGNITO, error_responses
 from shop.catalog.admin import admin_only
-from shop.catalog.apidoc import COGNITO, error_responses
 from shop.catalog.models import Product, ProductInput
 from shop.catalog.service import CatalogService
 from shop.http import create_app, require_admin

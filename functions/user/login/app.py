@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.catalog.apidoc import error_responses
+from shop.apidoc import error_responses
 from shop.http import create_app
 from shop.observability import instrument
 from shop.users.models import AuthTokens, LoginRequest

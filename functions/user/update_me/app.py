@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.catalog.apidoc import COGNITO, error_responses
+from shop.apidoc import COGNITO, error_responses
 from shop.http import create_app, current_user
 from shop.observability import instrument
 from shop.users.models import ProfileUpdate, UserProfile

@@ -1,7 +1,4 @@
-"""OpenAPI pieces shared by the catalog and user routes: the error body and the auth requirement.
-
-(Candidates for `shop.http` once other services need them: the shapes are the platform's.)
-"""
+"""OpenAPI pieces every API function shares: the error body and the Cognito auth requirement."""
 
 from __future__ import annotations
 
