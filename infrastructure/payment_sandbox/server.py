@@ -18,7 +18,7 @@ from typing import Any
 
 from chalice import Chalice
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer
+from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, ThreadedHTTPServer
 
 if __package__:
     from .chalicelib.application import SandboxSettings, create_app
@@ -37,6 +37,14 @@ class _NoDelayRequestHandler(ChaliceRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
         if not self.quiet:
             super().log_message(format, *args)
+
+
+class _Server(ThreadedHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (a timeout test, a retry) is not a server error worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 @dataclass
@@ -112,7 +120,8 @@ def start_sandbox(
     # What chalice.local.create_local_server does, with a class of our own per app and our handler.
     app.__class__ = type("LocalSandboxChalice", (LocalChalice, app.__class__), {})
     handler = type("SandboxRequestHandler", (_NoDelayRequestHandler,), {"quiet": not log_requests})
-    server = LocalDevServer(app, Config.create(chalice_stage="dev"), host, port, handler_cls=handler)
+    server = LocalDevServer(app, Config.create(chalice_stage="dev"), host, port, handler_cls=handler,
+                            server_cls=_Server)
     bound_host, bound_port = server.server.server_address[:2]
     # Listening already (the socket is bound and listening once HTTPServer is built).
     # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
