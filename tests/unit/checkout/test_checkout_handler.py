@@ -107,3 +107,19 @@ def test_a_body_with_card_details_is_a_422_that_says_to_tokenize_and_starts_noth
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
     [machine] = sfn.list_state_machines()["stateMachines"]
     assert sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"] == []
+
+
+@pytest.mark.parametrize("token", ["pm_ab4242424242424242cd", "pm_4242424242424242ab", "pm_0f79927398713ab"])
+def test_a_token_whose_random_characters_hold_a_luhn_valid_run_is_still_a_token(token: str):
+    from shop.checkout.models import CheckoutBody
+
+    assert CheckoutBody.model_validate({"paymentMethodId": token}).paymentMethodId == token
+
+
+@pytest.mark.parametrize("body", [{"paymentMethodId": "pm_4242424242424242"},
+                                  {"paymentMethodId": "pm_x", "shippingAddress": {"line1": "4242 4242 4242 4242"}}])
+def test_a_card_number_dressed_as_a_token_or_hidden_in_a_field_is_refused(body: dict):
+    from shop.checkout.models import CardDataNotAccepted, CheckoutBody
+
+    with pytest.raises(CardDataNotAccepted):
+        CheckoutBody.model_validate(body)

@@ -14,13 +14,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shop.errors import Unprocessable
-from shop.payments.provider import PaymentMethodId
+from shop.payments.provider import PAYMENT_METHOD_PATTERN, PaymentMethodId
 
 Text = Annotated[str, Field(max_length=200)]
 # Keys that only card details have (so the old `paymentMethod: {card: {...}}` body is caught too).
 CARD_KEYS = frozenset({"card", "number", "cardnumber", "pan", "cvc", "cvv", "cvv2", "cvn",
                        "securitycode", "expmonth", "expyear", "expiry", "expirydate"})
 _DIGIT_RUN = re.compile(r"(?:\d[ -]?){12,18}\d")
+_TOKEN = re.compile(PAYMENT_METHOD_PATTERN)
 
 
 class CardDataNotAccepted(Unprocessable):
@@ -97,6 +98,8 @@ def _normal(key: str) -> str:
 
 
 def _is_card_number(text: str) -> bool:
+    if _TOKEN.fullmatch(text) and not text[3:].isdigit():
+        return False  # a processor token: its random characters can hold a Luhn-valid run of digits
     for run in _DIGIT_RUN.findall(text):
         digits = re.sub(r"\D", "", run)
         if 13 <= len(digits) <= 19 and _luhn_valid(digits):
