@@ -1,4 +1,5 @@
-"""POST /checkout: price the caller's cart, create the order (once per Idempotency-Key), start the saga -> 202."""
+"""POST /checkout {"paymentMethodId": "pm_...", "shippingAddress"?}: price the caller's cart, create the order
+(once per Idempotency-Key), start the saga -> 202. The card was tokenized by the client at the processor."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ checkout = CheckoutService(OrderService(), RepositoryCarts(), CatalogService(), 
     responses={
         202: {"description": "Order accepted; the saga runs", "content": {"application/json": {"model": CheckoutAccepted}}},
         400: {"description": "Idempotency-Key header missing"},
-        422: {"description": "Empty cart, item no longer sold, invalid body, key reused for another request"},
+        422: {"description": "Empty cart, item no longer sold, invalid body, key reused for another request, or card "
+                             "details in the body (CARD_DATA_NOT_ACCEPTED: tokenize at payments.tokenizeUrl first)"},
     },
 )
 def start_checkout(body: CheckoutBody):  # no return annotation: Powertools would model Response

@@ -62,7 +62,9 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
     lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")
     if cloud.sandbox is not None:
-        lines.append(f"  Payments  {cloud.sandbox.url}   (payment sandbox, key {cloud.sandbox.api_key})")
+        lines.append(f"  Payments  {cloud.sandbox.url}   (payment sandbox: clients tokenize at {cloud.sandbox.tokenize_url}")
+        lines.append(f"            with the publishable key {cloud.sandbox.publishable_key}; the secret key and the webhook")
+        lines.append("            signing secret are the stack's Secrets Manager secrets, also handed to the sandbox)")
     for pool in stack.of_type("AWS::Cognito::UserPool"):
         lines.append(f"  Cognito   pool {pool.physical_id}")
     for client in stack.of_type("AWS::Cognito::UserPoolClient"):

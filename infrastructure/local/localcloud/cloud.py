@@ -38,7 +38,8 @@ class CloudConfig:
     environments_per_function: int = 8  # local cap on processes per function (more invocations queue)
     redis_url: str | None = None  # passed to the template's RedisUrl parameter when it has one
     # the payment sandbox (infrastructure/payment_sandbox) for a template with a PaymentProviderUrl
-    # parameter that no override sets; port 0 = a free one
+    # parameter that no override sets; port 0 = a free one. It gets the values of the template's
+    # payment secrets (SANDBOX_SECRETS) once they exist, and the PaymentPublishableKey parameter.
     payment_sandbox: bool = True
     payment_sandbox_port: int = 0
     retry_settings: hooks.Settings = field(default_factory=hooks.Settings)
@@ -46,6 +47,11 @@ class CloudConfig:
     # the console (<frontend_dir>/dist-console) under /_localcloud/console/; frontend/ beside the template
     storefront_port: int | None = 0
     frontend_dir: Path | None = None
+
+
+# The template's secrets whose values the payment sandbox must hold too (it is the other side of them).
+SANDBOX_SECRET_KEY = "PaymentProviderSecretKey"
+SANDBOX_WEBHOOK_SECRET = "PaymentWebhookSigningSecret"
 
 
 class LocalCloud:
@@ -108,6 +114,7 @@ class LocalCloud:
             parameter_overrides=parameters, on_resource=provisioner, translated=translated,
         )
         self.report = provisioner.report
+        self._hand_secrets_to_sandbox()
         self.timings["resources"] = time.monotonic() - mark
         mark = time.monotonic()
         for logical_id, error in self.report.failed:
@@ -165,8 +172,8 @@ class LocalCloud:
             self.scheduler.start()
 
     def _start_payment_sandbox(self, declared: dict[str, Any], parameters: dict[str, str]) -> None:
-        """The stand-in card processor, its URL and key given to the template, its webhooks sent to
-        the local API with the template's webhook secret."""
+        """The stand-in card processor, listening before the stack is built so that its URL goes to
+        the template; it knows no key until `_hand_secrets_to_sandbox` (the secrets do not exist yet)."""
         cfg = self.config
         if not cfg.payment_sandbox or "PaymentProviderUrl" not in declared or "PaymentProviderUrl" in parameters:
             return
@@ -178,14 +185,32 @@ class LocalCloud:
         except ImportError as error:
             self.progress(f"  ! no payment sandbox ({error}): PaymentProviderUrl keeps its default")
             return
-        secret = parameters.get("PaymentWebhookSecret") or declared.get("PaymentWebhookSecret", {}).get("Default")
-        config = {"webhookUrl": f"{self.api_url}/payments/webhook", "webhookSecret": secret} \
-            if self.api_url and secret else None
         self.progress("starting the payment sandbox ...")
-        self.sandbox = start_sandbox(cfg.host, cfg.payment_sandbox_port, config=config,
-                                     api_key=parameters.get("PaymentProviderApiKey"))
+        self.sandbox = start_sandbox(cfg.host, cfg.payment_sandbox_port, accounts=())
         parameters["PaymentProviderUrl"] = self.sandbox.url
-        parameters["PaymentProviderApiKey"] = self.sandbox.api_key
+
+    def _hand_secrets_to_sandbox(self) -> None:
+        """Give the sandbox what the template's payment secrets hold, read back from Secrets Manager as
+        the functions read them: the secret key (with the PaymentPublishableKey parameter, one merchant
+        account) and the webhook signing secret (its webhooks then go to the local API)."""
+        if self.sandbox is None or self.stack is None:
+            return
+        values: dict[str, str] = {}
+        for logical_id in (SANDBOX_SECRET_KEY, SANDBOX_WEBHOOK_SECRET):
+            resource = self.stack.resources.get(logical_id)
+            if resource is None or resource.type != "AWS::SecretsManager::Secret":
+                self.progress(f"  ! the template has no secret {logical_id}: the payment sandbox lacks it")
+                continue
+            try:
+                values[logical_id] = self._client("secretsmanager").get_secret_value(
+                    SecretId=resource.physical_id)["SecretString"]
+            except Exception as error:  # noqa: BLE001 - e.g. a prod stage's empty secret: say so, go on
+                self.progress(f"  ! secret {logical_id} has no value ({type(error).__name__}): put it with "
+                              f"put-secret-value; the payment sandbox does not know it")
+        if SANDBOX_SECRET_KEY in values:
+            self.sandbox.add_account(values[SANDBOX_SECRET_KEY], self.stack.parameters.get("PaymentPublishableKey"))
+        if SANDBOX_WEBHOOK_SECRET in values and self.api_url:
+            self.sandbox.send_webhooks(f"{self.api_url}/payments/webhook", values[SANDBOX_WEBHOOK_SECRET])
 
     def _wake_pollers(self) -> None:
         for poller in self.pollers:
@@ -313,6 +338,7 @@ class LocalCloud:
             "notEmulated": [f"{lid} ({kind})" for lid, kind in self.report.not_emulated],
             "failed": [f"{lid}: {error}" for lid, error in self.report.failed],
             "outputs": self.stack.outputs, "paymentSandboxUrl": self.sandbox.url if self.sandbox else None,
+            "paymentPublishableKey": self.sandbox.publishable_key if self.sandbox else None,
             "storefrontUrl": self.storefront.url if self.storefront else None, "consoleUrl": self.console_url,
             "readySeconds": round(self.ready_seconds, 3),
             "startupSeconds": {k: round(v, 3) for k, v in self.timings.items()},

@@ -147,10 +147,33 @@ class Provisioner:
                                          Overwrite=True)
 
     def create_secretsmanager_secret(self, r: Resource, p: dict[str, Any]) -> None:
-        value = p.get("SecretString") or json.dumps({"generated": r.logical_id})
-        arn = self.client("secretsmanager").create_secret(Name=p.get("Name") or r.physical_id.split(":")[-1],
-                                                          SecretString=value)["ARN"]
+        """As CloudFormation does: SecretString as given, GenerateSecretString generated (moto's
+        GetRandomPassword with the same options), neither: an empty secret (a value is put later)."""
+        args: dict[str, Any] = {"Name": p.get("Name") or r.physical_id.split(":")[-1]}
+        if p.get("Description"):
+            args["Description"] = p["Description"]
+        if p.get("Tags"):
+            args["Tags"] = _tags_list(p["Tags"])
+        if p.get("SecretString") is not None:
+            args["SecretString"] = str(p["SecretString"])
+        elif p.get("GenerateSecretString"):
+            args["SecretString"] = self._generated_secret(p["GenerateSecretString"])
+        arn = self.client("secretsmanager").create_secret(**args)["ARN"]
         r.physical_id = r.attributes["Id"] = arn
+
+    def _generated_secret(self, spec: dict[str, Any]) -> str:
+        options = {k: spec[k] for k in ("PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
+                                        "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace",
+                                        "RequireEachIncludedType") if k in spec}
+        if "PasswordLength" in options:
+            options["PasswordLength"] = int(options["PasswordLength"])
+        for flag in set(options) - {"PasswordLength", "ExcludeCharacters"}:
+            options[flag] = str(options[flag]).lower() == "true"
+        password = self.client("secretsmanager").get_random_password(**options)["RandomPassword"]
+        template, key = spec.get("SecretStringTemplate"), spec.get("GenerateStringKey")
+        if template and key:  # a JSON secret: the template's fields plus the generated one
+            return json.dumps({**json.loads(template), key: password})
+        return password
 
     # ------------------------------------------------------------------ events
     def create_events_eventbus(self, r: Resource, p: dict[str, Any]) -> None:

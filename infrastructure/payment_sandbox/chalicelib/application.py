@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import time
@@ -11,76 +10,89 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalice import Chalice, Response
+from chalice import Chalice, CORSConfig, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from .models import AmountRequest, AuthorizationRequest, EmptyRequest, Switches
+from .keys import Account, Caller, KeyKind, KeyRing
+from .models import AmountRequest, AuthorizationRequest, EmptyRequest, PaymentMethodRequest, Switches
 from .processor import Processor, SandboxError
 from .store import ClaimOutcome, InMemoryStore, SandboxStore, StoredResponse
 from .switches import SwitchBoard
 from .webhooks import WebhookDispatcher
 
 DEFAULT_API_KEY = "sk_test_local"
+DEFAULT_PUBLISHABLE_KEY = "pk_test_local"
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 _MAX_IDEMPOTENCY_KEY_LENGTH = 255
+TOKENIZE_PATH = "/v1/payment_methods"
+# Browsers call the tokenization endpoint directly from any storefront origin, with the publishable key.
+TOKENIZE_CORS = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type"], max_age=600)
 
 
 @dataclass(frozen=True)
 class SandboxSettings:
-    """What a sandbox starts with: accepted secret keys (one merchant each) and initial switches."""
+    """What a sandbox starts with: merchant accounts (secret + publishable key) and initial switches."""
 
-    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    accounts: tuple[Account, ...] = (Account(DEFAULT_API_KEY, DEFAULT_PUBLISHABLE_KEY),)
     switches: Switches = field(default_factory=Switches)
     table_name: str | None = None  # a DynamoDB table to keep state in; None keeps it in memory
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
                  ) -> SandboxSettings:
-        """SANDBOX_API_KEY (comma-separated for several merchants), SANDBOX_WEBHOOK_URL/_SECRET,
-        SANDBOX_TABLE, then `overrides` (wire names, as `PUT /_sandbox/config` takes them)."""
+        """SANDBOX_API_KEY and SANDBOX_PUBLISHABLE_KEY (comma-separated, paired by position: one merchant
+        account each), SANDBOX_WEBHOOK_URL/_SECRET, SANDBOX_TABLE, then `overrides` (wire names, as
+        `PUT /_sandbox/config` takes them)."""
         env = os.environ if environ is None else environ
-        keys = tuple(k.strip() for k in env.get("SANDBOX_API_KEY", DEFAULT_API_KEY).split(",") if k.strip())
         initial: dict[str, Any] = {}
         if env.get("SANDBOX_WEBHOOK_URL"):
             initial["webhookUrl"] = env["SANDBOX_WEBHOOK_URL"]
         if env.get("SANDBOX_WEBHOOK_SECRET"):
             initial["webhookSecret"] = env["SANDBOX_WEBHOOK_SECRET"]
         initial.update(overrides or {})
-        return cls(api_keys=keys or (DEFAULT_API_KEY,), switches=Switches.model_validate(initial),
-                   table_name=env.get("SANDBOX_TABLE") or None)
+        return cls(accounts=accounts_from(env.get("SANDBOX_API_KEY", DEFAULT_API_KEY),
+                                          env.get("SANDBOX_PUBLISHABLE_KEY", DEFAULT_PUBLISHABLE_KEY)),
+                   switches=Switches.model_validate(initial), table_name=env.get("SANDBOX_TABLE") or None)
 
 
-def merchant_of(api_key: str) -> str:
-    """A stable merchant account id per secret key: idempotency keys and data are scoped by it."""
-    return "acct_" + hashlib.sha256(api_key.encode()).hexdigest()[:16]
+def accounts_from(secret_keys: str, publishable_keys: str = "") -> tuple[Account, ...]:
+    """Accounts from comma-separated keys, the n-th publishable key with the n-th secret key."""
+    secrets = [k.strip() for k in secret_keys.split(",") if k.strip()]
+    publishable = [k.strip() for k in publishable_keys.split(",") if k.strip()]
+    return tuple(Account(key, publishable[i] if i < len(publishable) else None) for i, key in enumerate(secrets))
 
 
 def create_app(settings: SandboxSettings | None = None, store: SandboxStore | None = None) -> Chalice:
     """A fresh app with its own state (chalice.local rebinds an app's class, so one app per server)."""
     settings = settings or SandboxSettings.from_env()
     store = store or _default_store(settings)
+    keys = KeyRing(settings.accounts)
     switchboard = SwitchBoard(settings.switches)
     webhooks = WebhookDispatcher(lambda: switchboard.current)
     processor = Processor(store, publish=webhooks.publish)
     app = Chalice(app_name="payment-sandbox")
-    # Reachable by server.py (to stop webhook threads) and tests; not part of the HTTP API.
-    app.sandbox = _Parts(store, switchboard, webhooks, processor)  # type: ignore[attr-defined]
+    # Reachable by server.py (to add accounts, stop webhook threads) and tests; not part of the HTTP API.
+    app.sandbox = _Parts(store, switchboard, webhooks, processor, keys)  # type: ignore[attr-defined]
 
     def _merchant() -> str:
-        return merchant_of(_bearer(app.current_request) or "")
+        caller = keys.identify(_bearer(app.current_request))
+        assert caller is not None  # the middleware let only known keys through
+        return caller.merchant
 
     @app.middleware("http")
     def authenticate_and_inject_faults(event: Request, get_response: Callable[[Request], Response]) -> Response:
-        token = _bearer(event)
-        if token is None or not any(hmac.compare_digest(token, key) for key in settings.api_keys):
-            return _error(SandboxError(401, "unauthorized", "Invalid API key provided."))
+        if event.method == "OPTIONS":
+            return get_response(event)  # a CORS preflight carries no key
+        refusal = _refusal(event.method, event.path, keys.identify(_bearer(event)))
+        if refusal is not None:
+            return _with_cors(event.path, _error(refusal))
         if not event.path.startswith("/_sandbox"):
             fault = switchboard.injected_fault()
             if fault is not None:
                 store.count("errors")
-                return _error(SandboxError(503, "service_unavailable",
-                                           f"The processor is unavailable ({fault}); retry later."))
+                return _with_cors(event.path, _error(SandboxError(
+                    503, "service_unavailable", f"The processor is unavailable ({fault}); retry later.")))
             if event.method != "POST":
                 simulate_processing_time()  # POSTs wait inside `idempotent`, holding their key
         return get_response(event)
@@ -130,6 +142,21 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
             raise
         store.finish_idempotency_key(scope, StoredResponse(status, body))
         return Response(body, status_code=status)
+
+    @app.route(TOKENIZE_PATH, methods=["POST"], cors=TOKENIZE_CORS)
+    def tokenize() -> Response:
+        # Not idempotent on purpose: a retried tokenization makes another unused token, and no hash
+        # of a card number is kept as an idempotency fingerprint.
+        try:
+            parsed = _validate(PaymentMethodRequest, _json_body(app.current_request))
+        except SandboxError as error:
+            return _error(error)
+        simulate_processing_time()
+        return _run(lambda req: (200, processor.tokenize(_merchant(), req)), parsed)
+
+    @app.route(TOKENIZE_PATH + "/{payment_method_id}", methods=["GET"])
+    def get_payment_method(payment_method_id: str) -> Response:
+        return _run(lambda _: (200, processor.get_payment_method(_merchant(), payment_method_id)), None)
 
     @app.route("/v1/authorizations", methods=["POST"])
     def authorize() -> Response:
@@ -213,6 +240,30 @@ class _Parts:
     switchboard: SwitchBoard
     webhooks: WebhookDispatcher
     processor: Processor
+    keys: KeyRing
+
+
+def _refusal(method: str, path: str, caller: Caller | None) -> SandboxError | None:
+    """Why this key may not make this call, or None. Publishable keys tokenize; secret keys do the rest."""
+    if caller is None:
+        return SandboxError(401, "unauthorized", "Invalid API key provided.")
+    tokenizing = method == "POST" and path == TOKENIZE_PATH
+    if tokenizing and caller.kind is not KeyKind.PUBLISHABLE:
+        return SandboxError(403, "publishable_key_required",
+                            "Cards are tokenized by the browser or app with the publishable key; "
+                            "a server never sends card details.")
+    if not tokenizing and caller.kind is not KeyKind.SECRET:
+        return SandboxError(403, "secret_key_required",
+                            "A publishable key can only create payment methods; this call needs the secret key.")
+    return None
+
+
+def _with_cors(path: str, response: Response) -> Response:
+    """Answers the middleware gives on the tokenization route carry CORS headers too, so that a
+    browser can read the error (Chalice adds them only to the route's own answers)."""
+    if path == TOKENIZE_PATH:
+        response.headers.update(TOKENIZE_CORS.get_access_control_headers())
+    return response
 
 
 def _bearer(request: Request) -> str | None:

@@ -58,11 +58,17 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
-def behaviour_of(number: str, exp_month: int, exp_year: int, today_year: int, today_month: int) -> CardBehaviour:
-    """What a (Luhn-valid) card does; unknown valid numbers approve, as in Stripe's test mode."""
-    if (exp_year, exp_month) < (today_year, today_month):
-        return CardBehaviour.EXPIRED
+def behaviour_of(number: str) -> CardBehaviour:
+    """What a (Luhn-valid) card does; unknown valid numbers approve, as in Stripe's test mode.
+
+    Decided when the card is tokenized, so the sandbox keeps the behaviour and never the number.
+    """
     return TEST_CARDS.get(number, CardBehaviour.APPROVE)
+
+
+def is_expired(exp_month: int, exp_year: int, today_year: int, today_month: int) -> bool:
+    """A card is valid through the last day of its expiry month."""
+    return (exp_year, exp_month) < (today_year, today_month)
 
 
 def brand_of(number: str) -> str:

@@ -1,6 +1,6 @@
 """`SandboxStore` on one DynamoDB table, so a deployed sandbox keeps its state across Lambda containers.
 
-Items (pk, sk): IDEM#<scope> / -; AUTH#<id> / -; REF#<merchant>#<reference> / <auth id>;
+Items (pk, sk): IDEM#<scope> / -; PM#<id> / -; AUTH#<id> / -; REF#<merchant>#<reference> / <auth id>;
 LEDGER / <time>#<id> and LEDGER#<reference> / <time>#<id>; COUNTERS / -. Documents are JSON strings
 (no Decimal conversions); `expiresAt` is the table's TTL attribute.
 """
@@ -15,7 +15,14 @@ from typing import Any, TypeVar
 import boto3
 from botocore.exceptions import ClientError
 
-from .store import IN_FLIGHT_LEASE_SECONDS, AuthorizationNotFound, Claim, ClaimOutcome, StoredResponse
+from .store import (
+    IN_FLIGHT_LEASE_SECONDS,
+    AuthorizationNotFound,
+    Claim,
+    ClaimOutcome,
+    PaymentMethodNotFound,
+    StoredResponse,
+)
 
 T = TypeVar("T")
 _NO_SORT = "-"
@@ -88,6 +95,37 @@ class DynamoDBStore:
     def release_idempotency_key(self, scope: str) -> None:
         self._client.delete_item(TableName=self._table_name,
                                  Key={"pk": {"S": f"IDEM#{scope}"}, "sk": {"S": _NO_SORT}})
+
+    # Payment methods: written once; `usedAt` set by one conditional update (single use).
+    def create_payment_method(self, payment_method: dict[str, Any]) -> None:
+        self._client.put_item(TableName=self._table_name, Item={
+            "pk": {"S": f"PM#{payment_method['id']}"}, "sk": {"S": _NO_SORT},
+            "doc": {"S": json.dumps(payment_method)}}, ConditionExpression="attribute_not_exists(pk)")
+
+    def get_payment_method(self, payment_method_id: str) -> dict[str, Any] | None:
+        item = self._client.get_item(TableName=self._table_name, ConsistentRead=True,
+                                     Key={"pk": {"S": f"PM#{payment_method_id}"}, "sk": {"S": _NO_SORT}}).get("Item")
+        if item is None:
+            return None
+        document = json.loads(item["doc"]["S"])
+        if "usedAt" in item:
+            document["usedAt"] = item["usedAt"]["S"]
+        return document
+
+    def use_payment_method(self, payment_method_id: str, used_at: str) -> bool:
+        try:
+            self._client.update_item(
+                TableName=self._table_name, Key={"pk": {"S": f"PM#{payment_method_id}"}, "sk": {"S": _NO_SORT}},
+                UpdateExpression="SET usedAt = :at",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(usedAt)",
+                ExpressionAttributeValues={":at": {"S": used_at}})
+            return True
+        except ClientError as error:
+            if not _conditional_failed(error):
+                raise
+        if self.get_payment_method(payment_method_id) is None:
+            raise PaymentMethodNotFound(payment_method_id)
+        return False
 
     # Authorizations: versioned documents, changed by optimistic concurrency.
     def create_authorization(self, authorization: dict[str, Any]) -> None:

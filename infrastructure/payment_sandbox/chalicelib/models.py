@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 from pydantic.alias_generators import to_camel
@@ -24,10 +24,22 @@ class CardDetails(_Wire):
         return value.replace(" ", "").replace("-", "")
 
 
+PaymentMethodId = Annotated[str, Field(pattern=r"^pm_[A-Za-z0-9]{1,64}$")]
+
+
+class PaymentMethodRequest(_Wire):
+    """Body of `POST /v1/payment_methods` (the client tokenizes a card with the publishable key)."""
+
+    type: Literal["card"] = "card"
+    card: CardDetails
+
+
 class AuthorizationRequest(_Wire):
+    """Body of `POST /v1/authorizations` (the merchant's server, secret key): a token, never a card."""
+
     amount: Annotated[StrictInt, Field(gt=0, le=99_999_999)]
     currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
-    card: CardDetails
+    payment_method: PaymentMethodId
     reference: Annotated[str, Field(min_length=1, max_length=255)]
     metadata: dict[str, str] | None = None
 

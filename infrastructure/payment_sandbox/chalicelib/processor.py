@@ -1,4 +1,9 @@
-"""The card processor: authorize, capture, void, refund, with the state machine a real one enforces.
+"""The card processor: tokenize, authorize, capture, void, refund, with the state machine a real one enforces.
+
+A card becomes a payment method (`pm_...`) when a client tokenizes it with the publishable key. The
+sandbox keeps the card's brand, last 4 digits, expiry and what the test number does, never the number
+or the CVC. A payment method is single-use, as Stripe's are unless attached to a customer: the first
+authorization that uses it (approved or declined) consumes it; a second one is refused.
 
 authorized --capture--> captured --refund(all)--> refunded
      |                      \\--refund(part)--> captured (amountRefunded grows)
@@ -13,12 +18,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .cards import DECLINES, CardBehaviour, behaviour_of, brand_of, luhn_valid
-from .models import AuthorizationRequest
-from .store import AuthorizationNotFound, SandboxStore
+from .cards import DECLINES, CardBehaviour, behaviour_of, brand_of, is_expired, luhn_valid
+from .models import AuthorizationRequest, PaymentMethodRequest
+from .store import AuthorizationNotFound, PaymentMethodNotFound, SandboxStore
 
 EventSink = Callable[[str, dict[str, Any]], None]
-_PRIVATE_FIELDS = ("merchant", "captureFails")
+_PRIVATE_FIELDS = ("merchant", "captureFails", "behaviour", "usedAt")
 
 
 class SandboxError(Exception):
@@ -76,12 +81,39 @@ class Processor:
         self._publish = publish or (lambda _type, _obj: None)
         self._clock = clock
 
-    def authorize(self, merchant: str, request: AuthorizationRequest) -> dict[str, Any]:
+    def tokenize(self, merchant: str, request: PaymentMethodRequest) -> dict[str, Any]:
+        """A single-use payment method for the card; what the number does is decided here, once."""
         card = request.card
         if not luhn_valid(card.number):
             raise SandboxError(400, "invalid_request", "Your card number is incorrect.", param="card.number")
+        payment_method = {
+            "id": new_id("pm"),
+            "object": "payment_method",
+            "type": "card",
+            "card": {"brand": brand_of(card.number), "last4": card.number[-4:],
+                     "expMonth": card.exp_month, "expYear": card.exp_year},
+            "createdAt": iso_time(self._clock()),
+            "livemode": False,
+            "merchant": merchant,
+            "behaviour": behaviour_of(card.number).value,
+        }
+        self._store.create_payment_method(payment_method)
+        self._store.count("paymentMethods")
+        return public_view(payment_method)
+
+    def get_payment_method(self, merchant: str, payment_method_id: str) -> dict[str, Any]:
+        found = self._store.get_payment_method(payment_method_id)
+        if found is None or found["merchant"] != merchant:
+            raise _no_payment_method(payment_method_id)
+        return public_view(found)
+
+    def authorize(self, merchant: str, request: AuthorizationRequest) -> dict[str, Any]:
+        payment_method = self._use_payment_method(merchant, request.payment_method)
+        card = payment_method["card"]
         today = datetime.fromtimestamp(self._clock(), UTC)
-        behaviour = behaviour_of(card.number, card.exp_month, card.exp_year, today.year, today.month)
+        behaviour = CardBehaviour(payment_method["behaviour"])
+        if is_expired(card["expMonth"], card["expYear"], today.year, today.month):
+            behaviour = CardBehaviour.EXPIRED
         if behaviour is CardBehaviour.PROCESSING_ERROR:
             self._store.count("errors")
             raise SandboxError(500, "processing_error", "An error occurred while processing your card.")
@@ -91,7 +123,7 @@ class Processor:
             self._publish(
                 "authorization.failed",
                 {"reference": request.reference, "amount": request.amount, "currency": request.currency,
-                 "code": decline.code, "declineCode": decline.decline_code},
+                 "paymentMethod": payment_method["id"], "code": decline.code, "declineCode": decline.decline_code},
             )
             raise SandboxError(402, decline.code, decline.message, decline_code=decline.decline_code)
         now = self._clock()
@@ -103,8 +135,8 @@ class Processor:
             "currency": request.currency,
             "reference": request.reference,
             "metadata": request.metadata or {},
-            "card": {"brand": brand_of(card.number), "last4": card.number[-4:],
-                     "expMonth": card.exp_month, "expYear": card.exp_year},
+            "paymentMethod": payment_method["id"],
+            "card": dict(card),
             "amountCaptured": 0,
             "amountRefunded": 0,
             "refunds": [],
@@ -218,7 +250,7 @@ class Processor:
 
     def stats(self) -> dict[str, Any]:
         counters = self._store.counters()
-        names = ("authorizations", "captures", "refunds", "voids", "declines", "errors")
+        names = ("paymentMethods", "authorizations", "captures", "refunds", "voids", "declines", "errors")
         by_reference: dict[str, dict[str, Any]] = {}
         for entry in self._store.ledger():
             totals = by_reference.setdefault(
@@ -235,6 +267,20 @@ class Processor:
             totals["net"] = totals["captured"] - totals["refunded"]
         return {**{name: counters.get(name, 0) for name in names}, "byReference": by_reference}
 
+    def _use_payment_method(self, merchant: str, payment_method_id: str) -> dict[str, Any]:
+        found = self._store.get_payment_method(payment_method_id)
+        if found is None or found["merchant"] != merchant:
+            raise _no_payment_method(payment_method_id)
+        try:
+            first_use = self._store.use_payment_method(payment_method_id, iso_time(self._clock()))
+        except PaymentMethodNotFound:
+            raise _no_payment_method(payment_method_id) from None
+        if not first_use:
+            raise SandboxError(400, "payment_method_used",
+                               "This payment method was already used; payment methods are single-use: "
+                               "tokenize the card again.", param="paymentMethod")
+        return found
+
     def _update(self, authorization_id: str, change: Callable[[dict[str, Any]], Any]) -> Any:
         try:
             return self._store.update_authorization(authorization_id, change)
@@ -250,6 +296,11 @@ class Processor:
 
 def _not_found(authorization_id: str) -> SandboxError:
     return SandboxError(404, "resource_missing", f"No such authorization: '{authorization_id}'.", param="id")
+
+
+def _no_payment_method(payment_method_id: str) -> SandboxError:
+    return SandboxError(400, "resource_missing", f"No such payment method: '{payment_method_id}'.",
+                        param="paymentMethod")
 
 
 def _check_owner(auth: dict[str, Any], merchant: str, authorization_id: str) -> None:

@@ -1,4 +1,5 @@
-"""Where the sandbox keeps its state: idempotency records, authorizations, the ledger, counters.
+"""Where the sandbox keeps its state: idempotency records, payment methods, authorizations, the ledger,
+counters.
 
 `SandboxStore` is the interface; `InMemoryStore` is the one implementation (state lives in the
 process, so a deployed sandbox keeps it per Lambda container).
@@ -50,10 +51,17 @@ class AuthorizationNotFound(KeyError):
     pass
 
 
+class PaymentMethodNotFound(KeyError):
+    pass
+
+
 class SandboxStore(Protocol):
     def claim_idempotency_key(self, scope: str, fingerprint: str, now: float, ttl_seconds: float) -> Claim: ...
     def finish_idempotency_key(self, scope: str, response: StoredResponse) -> None: ...
     def release_idempotency_key(self, scope: str) -> None: ...
+    def create_payment_method(self, payment_method: dict[str, Any]) -> None: ...
+    def get_payment_method(self, payment_method_id: str) -> dict[str, Any] | None: ...
+    def use_payment_method(self, payment_method_id: str, used_at: str) -> bool: ...
     def create_authorization(self, authorization: dict[str, Any]) -> None: ...
     def get_authorization(self, authorization_id: str) -> dict[str, Any] | None: ...
     def update_authorization(self, authorization_id: str, change: Callable[[dict[str, Any]], T]) -> T: ...
@@ -76,6 +84,7 @@ class InMemoryStore:
     def reset(self) -> None:
         with self._lock:
             self._idempotency: dict[str, _IdempotencyRecord] = {}
+            self._payment_methods: dict[str, dict[str, Any]] = {}
             self._authorizations: dict[str, dict[str, Any]] = {}
             self._ledger: list[dict[str, Any]] = []
             self._counters: Counter[str] = Counter()
@@ -109,6 +118,26 @@ class InMemoryStore:
     def _purge_expired(self, now: float) -> None:
         for scope in [s for s, r in self._idempotency.items() if r.expires_at <= now]:
             del self._idempotency[scope]
+
+    def create_payment_method(self, payment_method: dict[str, Any]) -> None:
+        with self._lock:
+            self._payment_methods[payment_method["id"]] = copy.deepcopy(payment_method)
+
+    def get_payment_method(self, payment_method_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._payment_methods.get(payment_method_id)
+            return copy.deepcopy(found) if found is not None else None
+
+    def use_payment_method(self, payment_method_id: str, used_at: str) -> bool:
+        """Mark a payment method used; False when it was used already (it is single-use)."""
+        with self._lock:
+            found = self._payment_methods.get(payment_method_id)
+            if found is None:
+                raise PaymentMethodNotFound(payment_method_id)
+            if found.get("usedAt"):
+                return False
+            found["usedAt"] = used_at
+            return True
 
     def create_authorization(self, authorization: dict[str, Any]) -> None:
         with self._lock:

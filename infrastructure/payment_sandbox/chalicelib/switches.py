@@ -36,6 +36,14 @@ class SwitchBoard:
             self._current = merged
             return merged
 
+    def set_defaults(self, changes: dict[str, Any]) -> Switches:
+        """Merge `changes` into the start values too, so that a reset keeps them (webhook settings
+        given by whoever started the sandbox); raises pydantic's ValidationError."""
+        with self._lock:
+            self._initial = Switches.model_validate({**self._initial.model_dump(by_alias=True), **changes})
+            self._current = Switches.model_validate({**self._current.model_dump(by_alias=True), **changes})
+            return self._current
+
     def delay_seconds(self) -> float:
         with self._lock:
             switches = self._current

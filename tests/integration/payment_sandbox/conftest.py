@@ -9,10 +9,18 @@ import pytest
 import requests
 from chalice.test import Client
 from moto import mock_aws
-from sandbox_helpers import API_KEY, AUTH, OTHER_MERCHANT_KEY, SandboxClient
+from sandbox_helpers import (
+    API_KEY,
+    AUTH,
+    OTHER_MERCHANT_KEY,
+    OTHER_PUBLISHABLE_KEY,
+    PUBLISHABLE_KEY,
+    SandboxClient,
+)
 
 from infrastructure.payment_sandbox.chalicelib.application import SandboxSettings, create_app
 from infrastructure.payment_sandbox.chalicelib.dynamodb_store import DynamoDBStore
+from infrastructure.payment_sandbox.chalicelib.keys import Account
 from infrastructure.payment_sandbox.chalicelib.store import InMemoryStore, SandboxStore
 from infrastructure.payment_sandbox.server import SandboxServer, start_sandbox
 
@@ -41,14 +49,16 @@ def sandbox_store(request: pytest.FixtureRequest) -> SandboxStore:
 
 @pytest.fixture
 def sandbox_client(sandbox_store: SandboxStore) -> Iterator[SandboxClient]:
-    app = create_app(SandboxSettings(api_keys=(API_KEY, OTHER_MERCHANT_KEY)), store=sandbox_store)
+    app = create_app(SandboxSettings(accounts=(Account(API_KEY, PUBLISHABLE_KEY),
+                                              Account(OTHER_MERCHANT_KEY, OTHER_PUBLISHABLE_KEY))),
+                     store=sandbox_store)
     with Client(app) as client:
         yield SandboxClient(client)
     app.sandbox.webhooks.close()
 
 @pytest.fixture(scope="module")
 def sandbox_server() -> Iterator[SandboxServer]:
-    server = start_sandbox(api_key=API_KEY)
+    server = start_sandbox(api_key=API_KEY, publishable_key=PUBLISHABLE_KEY)
     yield server
     server.stop()
 

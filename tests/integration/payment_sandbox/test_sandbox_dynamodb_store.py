@@ -8,10 +8,11 @@ import boto3
 import pytest
 from chalice.test import Client
 from moto import mock_aws
-from sandbox_helpers import API_KEY, SandboxClient, authorization_body
+from sandbox_helpers import API_KEY, PUBLISHABLE_KEY, SandboxClient, authorization_body
 
 from infrastructure.payment_sandbox.chalicelib.application import SandboxSettings, create_app
 from infrastructure.payment_sandbox.chalicelib.dynamodb_store import DynamoDBStore
+from infrastructure.payment_sandbox.chalicelib.keys import Account
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def two_containers() -> Iterator[tuple[SandboxClient, SandboxClient, DynamoDBSto
         stores = [DynamoDBStore("payment-sandbox-shared", client=client) for _ in range(2)]
         stores[0].ensure_table()
         stores[1].ensure_table()  # a second container finds the table and leaves it alone
-        apps = [create_app(SandboxSettings(api_keys=(API_KEY,)), store=store) for store in stores]
+        apps = [create_app(SandboxSettings(accounts=(Account(API_KEY, PUBLISHABLE_KEY),)), store=store) for store in stores]
         yield SandboxClient(Client(apps[0])), SandboxClient(Client(apps[1])), stores[0]
 
 
@@ -30,7 +31,7 @@ def test_a_key_used_in_one_container_is_replayed_by_another(
     two_containers: tuple[SandboxClient, SandboxClient, DynamoDBStore],
 ) -> None:
     first, second, _ = two_containers
-    body = authorization_body(reference="order-shared")
+    body = authorization_body(first.payment_method(), reference="order-shared")
 
     original = first.call("POST", "/v1/authorizations", body, key="shared")
     replayed = second.call("POST", "/v1/authorizations", body, key="shared")

@@ -7,7 +7,7 @@ import threading
 import time
 
 import requests
-from sandbox_helpers import OTHER_MERCHANT_KEY, authorization_body
+from sandbox_helpers import OTHER_MERCHANT_KEY, OTHER_PUBLISHABLE_KEY, authorization_body, tokenized
 
 from infrastructure.payment_sandbox.server import SandboxServer
 
@@ -17,7 +17,7 @@ def _authorize(http: requests.Session, url: str, body: dict, key: str, **kwargs:
 
 
 def test_same_key_and_body_replays_the_original_response(http: requests.Session, sandbox: SandboxServer) -> None:
-    body = authorization_body(reference="order-idem")
+    body = authorization_body(tokenized(sandbox.url), reference="order-idem")
     first = _authorize(http, sandbox.url, body, "key-1")
 
     again = _authorize(http, sandbox.url, body, "key-1")
@@ -31,7 +31,7 @@ def test_same_key_and_body_replays_the_original_response(http: requests.Session,
 
 
 def test_replay_ignores_json_key_order_and_whitespace(http: requests.Session, sandbox: SandboxServer) -> None:
-    body = authorization_body()
+    body = authorization_body(tokenized(sandbox.url))
     first = _authorize(http, sandbox.url, body, "key-format")
     reordered = json.dumps(dict(reversed(list(body.items()))), indent=2)
 
@@ -42,7 +42,7 @@ def test_replay_ignores_json_key_order_and_whitespace(http: requests.Session, sa
 
 
 def test_a_decline_is_replayed_too(http: requests.Session, sandbox: SandboxServer) -> None:
-    body = authorization_body("4000000000000002")
+    body = authorization_body(tokenized(sandbox.url, "4000000000000002"))
     _authorize(http, sandbox.url, body, "key-decline")
 
     again = _authorize(http, sandbox.url, body, "key-decline")
@@ -53,9 +53,9 @@ def test_a_decline_is_replayed_too(http: requests.Session, sandbox: SandboxServe
 
 
 def test_same_key_with_another_body_answers_422(http: requests.Session, sandbox: SandboxServer) -> None:
-    _authorize(http, sandbox.url, authorization_body(amount=1000, reference="o"), "key-2")
+    _authorize(http, sandbox.url, authorization_body(tokenized(sandbox.url), amount=1000, reference="o"), "key-2")
 
-    reused = _authorize(http, sandbox.url, authorization_body(amount=2000, reference="o"), "key-2")
+    reused = _authorize(http, sandbox.url, authorization_body(tokenized(sandbox.url), amount=2000, reference="o"), "key-2")
 
     assert reused.status_code == 422
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
@@ -64,8 +64,8 @@ def test_same_key_with_another_body_answers_422(http: requests.Session, sandbox:
 def test_same_key_while_the_first_request_runs_answers_409_in_progress(
     http: requests.Session, sandbox: SandboxServer,
 ) -> None:
+    body = authorization_body(tokenized(sandbox.url))
     http.put(f"{sandbox.url}/_sandbox/config", json={"latencyMs": 400}, timeout=5).raise_for_status()
-    body = authorization_body()
     first: list[requests.Response] = []
     slow = threading.Thread(target=lambda: first.append(
         requests.post(f"{sandbox.url}/v1/authorizations", json=body, timeout=5,
@@ -85,8 +85,8 @@ def test_same_key_while_the_first_request_runs_answers_409_in_progress(
 
 
 def test_many_concurrent_retries_with_one_key_charge_once(http: requests.Session, sandbox: SandboxServer) -> None:
+    body = authorization_body(tokenized(sandbox.url), reference="order-storm")
     http.put(f"{sandbox.url}/_sandbox/config", json={"latencyMs": 100}, timeout=5).raise_for_status()
-    body = authorization_body(reference="order-storm")
     statuses: list[int] = []
 
     def call() -> None:
@@ -106,7 +106,7 @@ def test_many_concurrent_retries_with_one_key_charge_once(http: requests.Session
 
 
 def test_keys_are_scoped_per_endpoint(http: requests.Session, sandbox: SandboxServer) -> None:
-    auth = _authorize(http, sandbox.url, authorization_body(), "shared-key").json()
+    auth = _authorize(http, sandbox.url, authorization_body(tokenized(sandbox.url)), "shared-key").json()
 
     capture = http.post(f"{sandbox.url}/v1/authorizations/{auth['id']}/capture", json={}, timeout=5,
                         headers={"Idempotency-Key": "shared-key"})
@@ -118,11 +118,15 @@ def test_keys_are_scoped_per_endpoint(http: requests.Session, sandbox: SandboxSe
 def test_keys_are_scoped_per_merchant() -> None:
     from infrastructure.payment_sandbox.server import start_sandbox
 
-    with start_sandbox(api_key=f"sk_test_local,{OTHER_MERCHANT_KEY}") as server:
-        body = authorization_body()
-        mine = requests.post(f"{server.url}/v1/authorizations", json=body, timeout=5,
+    with start_sandbox(api_key=f"sk_test_local,{OTHER_MERCHANT_KEY}",
+                       publishable_key=f"pk_test_local,{OTHER_PUBLISHABLE_KEY}") as server:
+        reference = "order-both"
+        mine = requests.post(f"{server.url}/v1/authorizations", timeout=5,
+                             json=authorization_body(tokenized(server.url), reference=reference),
                              headers={"Authorization": "Bearer sk_test_local", "Idempotency-Key": "k"})
-        theirs = requests.post(f"{server.url}/v1/authorizations", json=body, timeout=5,
+        theirs = requests.post(f"{server.url}/v1/authorizations", timeout=5,
+                               json=authorization_body(tokenized(server.url, publishable_key=OTHER_PUBLISHABLE_KEY),
+                                                       reference=reference),
                                headers={"Authorization": f"Bearer {OTHER_MERCHANT_KEY}", "Idempotency-Key": "k"})
 
     assert (mine.status_code, theirs.status_code) == (201, 201)
@@ -130,8 +134,9 @@ def test_keys_are_scoped_per_merchant() -> None:
 
 
 def test_invalid_request_does_not_burn_the_key(http: requests.Session, sandbox: SandboxServer) -> None:
-    bad = _authorize(http, sandbox.url, {**authorization_body(), "amount": -1}, "key-4")
+    body = authorization_body(tokenized(sandbox.url))
+    bad = _authorize(http, sandbox.url, {**body, "amount": -1}, "key-4")
 
-    good = _authorize(http, sandbox.url, authorization_body(), "key-4")
+    good = _authorize(http, sandbox.url, body, "key-4")
 
     assert (bad.status_code, good.status_code) == (400, 201)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from sandbox_helpers import authorization_body
+from sandbox_helpers import authorization_body, tokenized
 
 from infrastructure.payment_sandbox.chalicelib.signing import sign, verify
 from infrastructure.payment_sandbox.server import SandboxServer
@@ -89,7 +89,7 @@ def test_authorize_capture_refund_send_signed_events_in_order(
     http: requests.Session, sandbox: SandboxServer, receiver: Receiver,
 ) -> None:
     _subscribe(http, sandbox.url, receiver.url)
-    auth = http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(reference="order-wh"),
+    auth = http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(tokenized(sandbox.url), reference="order-wh"),
                      headers={"Idempotency-Key": "wh"}, timeout=5).json()
     receiver.wait_for(1)
     http.post(f"{sandbox.url}/v1/authorizations/{auth['id']}/capture", timeout=5)
@@ -109,7 +109,7 @@ def test_a_declined_card_sends_authorization_failed(
 ) -> None:
     _subscribe(http, sandbox.url, receiver.url)
 
-    http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body("4000000000009995"),
+    http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(tokenized(sandbox.url, "4000000000009995")),
               headers={"Idempotency-Key": "wh-decline"}, timeout=5)
 
     event = receiver.wait_for(1)[0]
@@ -121,7 +121,7 @@ def test_a_failing_endpoint_is_retried_until_it_accepts(http: requests.Session, 
     flaky = Receiver(fail_first=2)
     try:
         _subscribe(http, sandbox.url, flaky.url)
-        http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(),
+        http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(tokenized(sandbox.url)),
                   headers={"Idempotency-Key": "wh-retry"}, timeout=5)
 
         events = flaky.wait_for(1)
@@ -141,7 +141,7 @@ def test_a_receiver_with_another_secret_rejects_every_delivery(
 ) -> None:
     _subscribe(http, sandbox.url, receiver.url, secret="whsec_someone_else")
 
-    http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(),
+    http.post(f"{sandbox.url}/v1/authorizations", json=authorization_body(tokenized(sandbox.url)),
               headers={"Idempotency-Key": "wh-wrong-secret"}, timeout=5)
 
     deadline = time.monotonic() + 2

@@ -36,7 +36,9 @@ def test_forward_steps_catch_into_the_compensations_in_reverse_order():
     assert ASL["States"][TASKS["FailOrder"]["Next"]]["Type"] == "Fail"
 
 
-def test_the_card_leaves_the_state_once_authorized():
+def test_only_the_card_token_reaches_the_authorize_step_and_it_leaves_the_state_once_authorized():
+    assert TASKS["AuthorizePayment"]["Parameters"]["Payload"] == {
+        "orderId.$": "$.orderId", "paymentMethodId.$": "$.payment.paymentMethodId", "correlationId.$": "$.correlationId"}
     assert TASKS["AuthorizePayment"]["ResultPath"] == "$.payment"
 
 

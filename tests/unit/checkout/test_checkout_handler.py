@@ -45,7 +45,8 @@ def api_event(user_id: str, key: str | None, body: dict[str, Any]) -> dict[str, 
     }
 
 
-BODY = {"paymentMethod": {"card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2040, "cvc": "123"}}}
+BODY = {"paymentMethodId": "pm_0123456789abcdef01234567"}
+CARD = {"number": "4242424242424242", "expMonth": 12, "expYear": 2040, "cvc": "123"}
 
 
 @pytest.fixture
@@ -91,5 +92,18 @@ def test_checkout_without_a_key_is_400_and_with_an_empty_cart_422(handler: Any):
     assert missing["statusCode"] == 400 and json.loads(missing["body"])["error"]["code"] == "IDEMPOTENCY_KEY_REQUIRED"
     empty = handler(api_event("bob", "key-1", BODY))
     assert empty["statusCode"] == 422 and json.loads(empty["body"])["error"]["code"] == "EMPTY_CART"
-    invalid = handler(api_event("ann", "key-2", {"paymentMethod": {"card": {"number": "x"}}}))
-    assert invalid["statusCode"] == 422
+    invalid = handler(api_event("ann", "key-2", {"paymentMethodId": "card_4242"}))
+    assert invalid["statusCode"] == 422 and json.loads(invalid["body"])["error"]["code"] == "VALIDATION_FAILED"
+
+
+@pytest.mark.parametrize("body", [{"paymentMethod": {"card": CARD}}, {"card": CARD}, {**BODY, "card": CARD}])
+def test_a_body_with_card_details_is_a_422_that_says_to_tokenize_and_starts_nothing(handler: Any, body: dict,
+                                                                                    caplog: pytest.LogCaptureFixture):
+    answer = handler(api_event("ann", "key-3", body))
+    assert answer["statusCode"] == 422
+    error = json.loads(answer["body"])["error"]
+    assert error["code"] == "CARD_DATA_NOT_ACCEPTED" and "tokenize" in error["message"]
+    assert "4242424242424242" not in answer["body"] and "4242424242424242" not in caplog.text
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    [machine] = sfn.list_state_machines()["stateMachines"]
+    assert sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"] == []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from shop.checkout.models import CheckoutBody
+from shop.checkout.models import CardDataNotAccepted, CheckoutBody
 from shop.checkout.pricing import EmptyCart, ItemNotSold
 from shop.checkout.service import CheckoutService, IdempotencyKeyMissing, IdempotencyKeyReused, order_id_for
 from shop.orders.service import OrderService
@@ -50,9 +50,9 @@ class Saga:
         self.started.append((order_id, saga_input))
 
 
-def body(number: str = "4242424242424242", city: str = "Paris") -> CheckoutBody:
+def body(payment_method: str = "pm_0123456789abcdef01234567", city: str = "Paris") -> CheckoutBody:
     return CheckoutBody.model_validate({
-        "paymentMethod": {"card": {"number": number, "expMonth": 12, "expYear": 2040, "cvc": "123"}},
+        "paymentMethodId": payment_method,
         "shippingAddress": {"line1": "1 rue de Rivoli", "city": city, "postalCode": "75001", "country": "FR"},
     })
 
@@ -82,7 +82,7 @@ def test_checkout_prices_from_the_catalog_creates_the_order_and_starts_the_saga(
     [(name, saga_input)] = saga.started
     assert name == answer["orderId"]
     assert saga_input["items"] == [{"sku": "MUG-1", "quantity": 2}, {"sku": "TEE-1", "quantity": 1}]
-    assert saga_input["payment"]["card"]["number"] == "4242424242424242"
+    assert saga_input["payment"] == {"paymentMethodId": "pm_0123456789abcdef01234567"}  # a token, no card
     assert "ann" not in carts.carts  # cleared once the order exists
 
 
@@ -95,10 +95,11 @@ def test_the_same_key_returns_the_same_order_even_with_the_cart_gone(checkout: C
     assert {name for name, _ in saga.started} == {first["orderId"]}  # restarts are refused by name
 
 
-def test_the_same_key_with_another_request_is_refused(checkout: CheckoutService):
+@pytest.mark.parametrize("other", [body(city="Lyon"), body(payment_method="pm_another")])
+def test_the_same_key_with_another_request_is_refused(checkout: CheckoutService, other: CheckoutBody):
     checkout.checkout(user_id="ann", email=None, idempotency_key="k1", body=body())
     with pytest.raises(IdempotencyKeyReused) as raised:
-        checkout.checkout(user_id="ann", email=None, idempotency_key="k1", body=body(city="Lyon"))
+        checkout.checkout(user_id="ann", email=None, idempotency_key="k1", body=other)
     assert raised.value.status == 422
 
 
@@ -131,3 +132,26 @@ def test_a_sku_no_longer_sold_is_a_422(orders: OrderService, saga: Saga):
 
 def test_two_users_with_one_key_get_two_orders():
     assert order_id_for("ann", "k1") != order_id_for("bob", "k1")
+
+
+@pytest.mark.parametrize("raw", [
+    {"paymentMethod": {"card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2040, "cvc": "123"}}},
+    {"paymentMethodId": "pm_x", "card": {"last4": "4242"}},
+    {"paymentMethodId": "pm_x", "cvc": "123"},
+    {"paymentMethodId": "pm_x", "shippingAddress": {"line1": "4242 4242 4242 4242", "city": "Paris",
+                                                    "postalCode": "75001", "country": "FR"}},
+    {"paymentMethodId": 4000000000000002},
+])
+def test_card_details_are_refused_with_the_way_to_tokenize(raw: dict[str, Any]):
+    with pytest.raises(CardDataNotAccepted) as raised:
+        CheckoutBody.model_validate(raw)
+    assert raised.value.status == 422
+    assert "tokenize the card at the payment processor first" in raised.value.message
+    assert "4242" not in str(raised.value.details) and "4000" not in str(raised.value.details)
+
+
+@pytest.mark.parametrize("text", ["12 rue de la Paix", "Flat 4242, 2nd floor", "Code 1234-5678-9012"])
+def test_ordinary_addresses_with_numbers_are_not_card_data(text: str):
+    parsed = CheckoutBody.model_validate({"paymentMethodId": "pm_x", "shippingAddress": {
+        "line1": text, "city": "Paris", "postalCode": "75001", "country": "FR"}})
+    assert parsed.shippingAddress is not None and parsed.shippingAddress.line1 == text

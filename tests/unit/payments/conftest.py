@@ -23,6 +23,16 @@ def sandbox() -> Iterator[SandboxServer]:
     server.stop()
 
 
+def tokenize(sandbox: SandboxServer, number: str = "4242424242424242") -> str:
+    """What the customer's browser does: the card to the processor with the publishable key -> "pm_..."."""
+    import httpx
+
+    response = httpx.post(sandbox.tokenize_url, headers={"Authorization": f"Bearer {sandbox.publishable_key}"},
+                          json={"card": {"number": number, "expMonth": 12, "expYear": 2040, "cvc": "123"}})
+    response.raise_for_status()
+    return response.json()["id"]
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[Any]:
     from localcloud.redisd import ensure_redis

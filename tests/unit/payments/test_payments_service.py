@@ -6,21 +6,18 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import tokenize
 from orders_support import order_created
 from shop.orders.domain import OrderCancelledError
 from shop.orders.service import OrderService
 from shop.payments.http_provider import HttpPaymentProvider
-from shop.payments.provider import Card, PaymentDeclined, TransientError
+from shop.payments.provider import PaymentDeclined, TransientError
 from shop.payments.service import PaymentService, breaker_config
 from shop.resilience import CircuitBreaker, CircuitOpenError
 
 from infrastructure.payment_sandbox.server import SandboxServer
 
-APPROVE, DECLINE = "4242424242424242", "4000000000000002"
-
-
-def card(number: str = APPROVE) -> Card:
-    return Card(number=number, expMonth=12, expYear=2040, cvc="123")
+DECLINE = "4000000000000002"
 
 
 def sandbox_get(sandbox: SandboxServer, path: str) -> Any:
@@ -54,19 +51,22 @@ def new_order(orders: OrderService, order_id: str = "ord_1", total: int = 2500) 
 def test_authorize_charges_the_order_total_once(payments: PaymentService, orders: OrderService,
                                                 sandbox: SandboxServer):
     order_id = new_order(orders, total=4200)
-    first = payments.authorize(order_id, card())
-    again = payments.authorize(order_id, card())
+    payment_method = tokenize(sandbox)
+    first = payments.authorize(order_id, payment_method)
+    again = payments.authorize(order_id, payment_method)
     assert first["paymentId"] == again["paymentId"] and first["authorized"] == 4200
     assert sandbox_get(sandbox, "/_sandbox/stats")["authorizations"] == 1
-    assert orders.load(order_id).has("PaymentAuthorized")
+    [authorized] = [e for e in orders.store.load(order_id) if e.type == "PaymentAuthorized"]
+    assert authorized.data == {"orderId": order_id, "paymentId": first["paymentId"], "amount": 4200,
+                               "currency": "USD", "cardBrand": "visa", "cardLast4": "4242"}
 
 
 def test_a_decline_is_recorded_and_does_not_count_against_the_provider(payments: PaymentService,
-                                                                      orders: OrderService):
+                                                                      orders: OrderService, sandbox: SandboxServer):
     for i in range(6):
         order_id = new_order(orders, f"ord_d{i}")
         with pytest.raises(PaymentDeclined):
-            payments.authorize(order_id, card(DECLINE))
+            payments.authorize(order_id, tokenize(sandbox, DECLINE))
     assert payments.breaker.state().state == "closed"
     assert payments.breaker.state().calls == 0
     assert orders.load("ord_d0").has("PaymentFailed")
@@ -77,24 +77,25 @@ def test_provider_failures_open_the_breaker_then_it_closes_after_recovery(paymen
                                                                          sandbox: SandboxServer):
     import time
 
+    payment_method = tokenize(sandbox)
     configure(sandbox, outage=True)
     for i in range(4):
         with pytest.raises(TransientError):
-            payments.authorize(new_order(orders, f"ord_o{i}"), card())
+            payments.authorize(new_order(orders, f"ord_o{i}"), payment_method)
     fast = new_order(orders, "ord_fast")
     with pytest.raises(CircuitOpenError):
-        payments.authorize(fast, card())
+        payments.authorize(fast, payment_method)
     assert orders.load(fast).has("PaymentFailed")  # definitive: nothing reached the provider
     configure(sandbox, outage=False)
     time.sleep(1.1)
-    assert payments.authorize(new_order(orders, "ord_after"), card())["paymentId"]
+    assert payments.authorize(new_order(orders, "ord_after"), payment_method)["paymentId"]
     assert payments.breaker.state().state == "closed"
 
 
 def test_capture_then_compensate_refunds_once(payments: PaymentService, orders: OrderService,
                                               sandbox: SandboxServer):
     order_id = new_order(orders)
-    payments.authorize(order_id, card())
+    payments.authorize(order_id, tokenize(sandbox))
     assert payments.capture(order_id)["captured"] == 2500
     assert payments.compensate(order_id)["refunded"] == 2500
     assert payments.compensate(order_id)["refunded"] == 2500
@@ -105,7 +106,7 @@ def test_capture_then_compensate_refunds_once(payments: PaymentService, orders: 
 def test_compensating_an_uncaptured_order_voids_it(payments: PaymentService, orders: OrderService,
                                                    sandbox: SandboxServer):
     order_id = new_order(orders)
-    payments.authorize(order_id, card())
+    payments.authorize(order_id, tokenize(sandbox))
     result = payments.compensate(order_id)
     assert result["voided"] and result["refunded"] == 0
     assert sandbox_get(sandbox, "/_sandbox/stats")["byReference"][order_id]["captured"] == 0
@@ -115,16 +116,16 @@ def test_compensation_finds_an_authorization_the_step_never_recorded(payments: P
                                                                       orders: OrderService, sandbox: SandboxServer):
     order_id = new_order(orders)
     # The provider authorized, then the step died before appending PaymentAuthorized.
-    payments.provider.authorize(amount=2500, currency="USD", card=card(), reference=order_id,
+    payments.provider.authorize(amount=2500, currency="USD", payment_method=tokenize(sandbox), reference=order_id,
                                 idempotency_key=f"{order_id}:authorize")
     assert payments.compensate(order_id)["voided"]
     assert [a["status"] for a in sandbox_get(sandbox, f"/v1/authorizations?reference={order_id}")["items"]] == [
         "voided"]
 
 
-def test_a_cancelled_order_is_not_captured(payments: PaymentService, orders: OrderService):
+def test_a_cancelled_order_is_not_captured(payments: PaymentService, orders: OrderService, sandbox: SandboxServer):
     order_id = new_order(orders)
-    payments.authorize(order_id, card())
+    payments.authorize(order_id, tokenize(sandbox))
     orders.cancel(order_id, "user-1")
     with pytest.raises(OrderCancelledError):
         payments.capture(order_id)

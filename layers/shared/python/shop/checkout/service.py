@@ -42,9 +42,8 @@ def order_id_for(user_id: str, idempotency_key: str) -> str:
 
 
 def request_fingerprint(body: CheckoutBody) -> str:
-    """What makes two requests with one key "the same": card (last 4, expiry) and address. Never the PAN."""
-    card = body.paymentMethod.card
-    shown = {"card": [card.number[-4:], card.expMonth, card.expYear],
+    """What makes two requests with one key "the same": the payment method (a token) and the address."""
+    shown = {"paymentMethodId": body.paymentMethodId,
              "shippingAddress": body.shippingAddress.model_dump() if body.shippingAddress else None}
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
@@ -84,7 +83,7 @@ class CheckoutService:
             items = [{"sku": line["sku"], "quantity": int(line["quantity"])} for line in order.items]
             self.start_saga(order_id, {"orderId": order_id, "userId": user_id,
                                        "correlationId": get_correlation_id(), "items": items,
-                                       "payment": {"card": body.paymentMethod.card.model_dump()}})
+                                       "payment": {"paymentMethodId": body.paymentMethodId}})
         if lines:
             self.carts.clear_if_unchanged(user_id, lines)
         return {"orderId": order_id, "status": order.status}

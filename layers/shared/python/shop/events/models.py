@@ -149,7 +149,10 @@ class _PaymentAmount(EventData):
 
 @domain_event("PaymentAuthorized", source=PAYMENT)
 class PaymentAuthorized(_PaymentAmount):
-    """The provider holds `amount` on the customer's card."""
+    """The provider holds `amount` on the customer's card (known to the shop by brand and last 4 only)."""
+
+    card_brand: str | None = Field(default=None, max_length=32, description="As the processor names it: visa, ...")
+    card_last4: str | None = Field(default=None, pattern=r"^\d{4}$", description="The last 4 digits, for display.")
 
 
 @domain_event("PaymentCaptured", source=PAYMENT)

@@ -23,8 +23,8 @@ STATUS_BY_EVENT: dict[str, OrderStatus] = {
     "OrderFailed": "FAILED",
     "OrderCancelled": "CANCELLED",
 }
-# Data fields worth showing in the timeline (ids and amounts, never card data or addresses).
-TIMELINE_FIELDS = ("reason", "code", "paymentId", "amount", "currency", "sku", "expiresAt")
+# Data fields worth showing in the timeline (ids, amounts, the card's brand and last 4; never an address).
+TIMELINE_FIELDS = ("reason", "code", "paymentId", "amount", "currency", "cardBrand", "cardLast4", "sku", "expiresAt")
 
 
 class OrderNotFound(NotFound):

@@ -2,34 +2,43 @@
 
 urllib3 ships with botocore in every Lambda runtime, so the layer carries no extra HTTP client.
 Retries are not done here: the saga retries TransientError with backoff and the same idempotency key.
+The secret key comes from Secrets Manager (`PAYMENT_PROVIDER_SECRET_ARN`); when the processor refuses
+it (401), the current version is read once more, so a rotated key works before the cache expires.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 import urllib3
 
-from shop.config import env_float, env_str, require_env
-from shop.payments.provider import Authorization, Card, PaymentConflict, PaymentDeclined, TransientError
+from shop.config import env_float, require_env
+from shop.payments.provider import Authorization, PaymentConflict, PaymentDeclined, TransientError
+from shop.secrets import Secret, StaticSecret
 
 # Already in the state the call asks for: a replayed compensation or capture, not an error.
 _ALREADY_DONE = {"capture": "already_captured", "void": "already_voided", "refunds": "charge_already_refunded"}
+
+
+class KeySource(Protocol):
+    def value(self, *, refresh: bool = False) -> str: ...
 
 
 class HttpPaymentProvider:
     def __init__(
         self,
         base_url: str | None = None,
-        api_key: str | None = None,
+        api_key: str | KeySource | None = None,
         *,
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
         pool: urllib3.PoolManager | None = None,
     ) -> None:
         self.base_url = (base_url or require_env("PAYMENT_PROVIDER_URL")).rstrip("/")
-        self.api_key = api_key or env_str("PAYMENT_PROVIDER_API_KEY", "sk_test_local")
+        if isinstance(api_key, str):
+            api_key = StaticSecret(api_key)
+        self._key: KeySource = api_key or Secret("PAYMENT_PROVIDER_SECRET_ARN")
         timeout = urllib3.Timeout(
             connect=connect_timeout or env_float("PAYMENT_CONNECT_TIMEOUT", 1.0),
             read=read_timeout or env_float("PAYMENT_READ_TIMEOUT", 3.0),
@@ -38,10 +47,9 @@ class HttpPaymentProvider:
 
     # ------------------------------------------------------------------ PaymentProvider
 
-    def authorize(self, *, amount: int, currency: str, card: Card, reference: str,
+    def authorize(self, *, amount: int, currency: str, payment_method: str, reference: str,
                   idempotency_key: str) -> Authorization:
-        body = {"amount": amount, "currency": currency.lower(), "reference": reference,
-                "card": {"number": card.number, "expMonth": card.expMonth, "expYear": card.expYear, "cvc": card.cvc}}
+        body = {"amount": amount, "currency": currency.lower(), "reference": reference, "paymentMethod": payment_method}
         status, answer = self._call("POST", "/v1/authorizations", body, idempotency_key)
         if status in (400, 402, 422) and not _is_idempotency_error(answer):
             error = answer.get("error") or {}
@@ -79,7 +87,14 @@ class HttpPaymentProvider:
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None,
               idempotency_key: str | None) -> tuple[int, dict[str, Any]]:
-        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
+        status, answer = self._send(method, path, body, idempotency_key, self._key.value())
+        if status == 401:  # the key may have been rotated since we cached it: read it again, once
+            status, answer = self._send(method, path, body, idempotency_key, self._key.value(refresh=True))
+        return status, answer
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None, idempotency_key: str | None,
+              api_key: str) -> tuple[int, dict[str, Any]]:
+        headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         payload = None
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -103,7 +118,8 @@ class HttpPaymentProvider:
         error = answer.get("error") or {}
         message = f"payment provider answered {status}: {error.get('code') or 'error'}"
         # 409 idempotency_in_progress: the same key is still running there; retrying it is safe.
-        if status >= 500 or status in (408, 429) or _is_idempotency_error(answer) and status == 409:
+        # 401/403: our key is refused (mid-rotation, misconfigured): an outage of ours, never the card's fault.
+        if status >= 500 or status in (401, 403, 408, 429) or _is_idempotency_error(answer) and status == 409:
             raise TransientError(message, details={"status": status, "code": error.get("code")})
         raise PaymentConflict(message, details={"status": status, "code": error.get("code")})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import Field
 
 from shop.errors import Conflict, ServiceUnavailable, ShopError
 
@@ -34,23 +34,10 @@ class TransientError(ServiceUnavailable):
     code = "PAYMENT_PROVIDER_UNAVAILABLE"
 
 
-class Card(BaseModel):
-    """A test card as the client sends it (a real deployment sends a processor token instead)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    number: Annotated[str, Field(min_length=12, max_length=23)]
-    expMonth: Annotated[StrictInt, Field(ge=1, le=12)]
-    expYear: Annotated[StrictInt, Field(ge=2000, le=2100)]
-    cvc: Annotated[str, Field(pattern=r"^\d{3,4}$")]
-
-    @field_validator("number")
-    @classmethod
-    def _digits(cls, value: str) -> str:
-        digits = value.replace(" ", "").replace("-", "")
-        if not digits.isdigit():
-            raise ValueError("card number must be digits")
-        return digits
+# A card tokenized at the processor by the client ("pm_..."): the only payment data the shop handles.
+PAYMENT_METHOD_PATTERN = r"^pm_[A-Za-z0-9]{1,64}$"
+PaymentMethodId = Annotated[str, Field(pattern=PAYMENT_METHOD_PATTERN, max_length=67,
+                                       description="A card tokenized at the processor (POST <tokenizeUrl>)")]
 
 
 @dataclass(frozen=True)
@@ -62,20 +49,24 @@ class Authorization:
     reference: str
     amount_captured: int = 0
     amount_refunded: int = 0
+    card_brand: str | None = None  # what the processor says of the card: brand and last 4, nothing more
+    card_last4: str | None = None
 
     @classmethod
     def from_wire(cls, body: dict[str, Any]) -> Authorization:
+        card = body.get("card") or {}
         return cls(
             id=body["id"], status=body["status"], amount=int(body["amount"]),
             currency=str(body["currency"]).upper(), reference=body.get("reference", ""),
             amount_captured=int(body.get("amountCaptured", 0)), amount_refunded=int(body.get("amountRefunded", 0)),
+            card_brand=card.get("brand"), card_last4=card.get("last4"),
         )
 
 
 class PaymentProvider(Protocol):
     """A card processor. Every call carries an idempotency key: the same key never charges twice."""
 
-    def authorize(self, *, amount: int, currency: str, card: Card, reference: str,
+    def authorize(self, *, amount: int, currency: str, payment_method: str, reference: str,
                   idempotency_key: str) -> Authorization: ...
 
     def capture(self, authorization_id: str, *, idempotency_key: str) -> Authorization: ...

@@ -1,6 +1,8 @@
 """The saga's payment steps: authorize, capture, compensate (void or refund), each idempotent by order.
 
-Amounts come from the order's events, never from the step's input. Every provider call goes
+Amounts come from the order's events, never from the step's input. The card reaches the processor as
+a token the client made there (`paymentMethod`, single-use); the shop records only the brand and the
+last 4 digits the processor answers. Every provider call goes
 through the shared circuit breaker (declines are not failures) with an idempotency key derived
 from the order (`<orderId>:authorize`, `:capture`, `:void`, `:refund`), and its outcome is
 appended to the order's events, which is also how a repeated step knows it has nothing left to do.
@@ -14,7 +16,7 @@ from typing import Any, TypeVar
 from shop.config import env_float, env_int, env_str
 from shop.orders.domain import Order
 from shop.orders.service import OrderService
-from shop.payments.provider import Authorization, Card, PaymentDeclined, PaymentProvider, TransientError
+from shop.payments.provider import Authorization, PaymentDeclined, PaymentProvider, TransientError
 from shop.resilience import BreakerConfig, CircuitBreaker, CircuitOpenError
 
 T = TypeVar("T")
@@ -50,7 +52,7 @@ class PaymentService:
     def _guarded(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         return self.breaker.call(fn, *args, **kwargs)
 
-    def authorize(self, order_id: str, card: Card) -> dict[str, Any]:
+    def authorize(self, order_id: str, payment_method: str) -> dict[str, Any]:
         order = self.orders.load(order_id)
         order.require_exists()
         if order.payment_id:
@@ -58,7 +60,7 @@ class PaymentService:
         order.ensure_not_cancelled()
         try:
             authorization = self._guarded(
-                self.provider.authorize, amount=order.total, currency=order.currency, card=card,
+                self.provider.authorize, amount=order.total, currency=order.currency, payment_method=payment_method,
                 reference=order_id, idempotency_key=f"{order_id}:authorize",
             )
         except PaymentDeclined as err:
@@ -71,9 +73,13 @@ class PaymentService:
             self.orders.record_once(order_id, "PaymentFailed", {
                 "orderId": order_id, "reason": "payment provider unavailable (circuit open)", "code": "CIRCUIT_OPEN"})
             raise
-        order = self.orders.record_once(order_id, "PaymentAuthorized", {
-            "orderId": order_id, "paymentId": authorization.id, "amount": authorization.amount,
-            "currency": authorization.currency})
+        authorized = {"orderId": order_id, "paymentId": authorization.id, "amount": authorization.amount,
+                      "currency": authorization.currency}
+        if authorization.card_brand:
+            authorized["cardBrand"] = authorization.card_brand
+        if authorization.card_last4:
+            authorized["cardLast4"] = authorization.card_last4
+        order = self.orders.record_once(order_id, "PaymentAuthorized", authorized)
         return _result(order)
 
     def capture(self, order_id: str) -> dict[str, Any]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
-
 from shop.errors import BadRequest
-from shop.payments.provider import Card
+from shop.payments.provider import PAYMENT_METHOD_PATTERN
 from shop.payments.service import PaymentService
 
 
@@ -18,11 +17,10 @@ class InvalidPaymentInput(BadRequest):
 
 
 def authorize(payments: PaymentService, event: dict[str, Any]) -> dict[str, Any]:
-    try:
-        card = Card.model_validate(event.get("card"))
-    except ValidationError as err:
-        raise InvalidPaymentInput("invalid card in the step input", details=[e["msg"] for e in err.errors()]) from None
-    return payments.authorize(event["orderId"], card)
+    payment_method = event.get("paymentMethodId")
+    if not isinstance(payment_method, str) or not re.fullmatch(PAYMENT_METHOD_PATTERN, payment_method):
+        raise InvalidPaymentInput("the step input needs paymentMethodId, a card tokenized at the processor")
+    return payments.authorize(event["orderId"], payment_method)
 
 
 def capture(payments: PaymentService, event: dict[str, Any]) -> dict[str, Any]:
