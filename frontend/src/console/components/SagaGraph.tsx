@@ -23,26 +23,30 @@ export function SagaGraph({ definition, states = {}, transitions = [], title }: 
   definition: AslDefinition; states?: Record<string, StateRun>; transitions?: [string, string][]; title: string;
 }) {
   const placed = useMemo(() => layoutGraph(stateGraph(definition)), [definition]);
-  const taken = new Set(transitions.map(([a, b]) => `${a}->${b}`));
+  const moves = new Set(transitions.map(([a, b]) => `${a}->${b}`));
+  // a state may reach the same next state by Next and by a Catch: a caught failure took the Catch
+  const taken = (edge: PlacedEdge) =>
+    moves.has(`${edge.from}->${edge.to}`) && (edge.kind === "catch") === (states[edge.from]?.status === "caught");
   return (
     <figure className="graph">
       <svg viewBox={`0 0 ${placed.width} ${placed.height}`} width={placed.width} height={placed.height} role="img" aria-labelledby="graph-title" className="graph-svg">
         <title id="graph-title">{title}</title>
         <defs>
           {["next", "catch", "taken"].map((kind) => (
-            <marker key={kind} id={`arrow-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker key={kind} id={`arrow-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" className={`arrow arrow-${kind}`} />
             </marker>
           ))}
         </defs>
         {placed.edges.map((edge, index) => {
-          const isTaken = taken.has(`${edge.from}->${edge.to}`);
+          const isTaken = taken(edge);
           const kind = edge.kind === "catch" ? "catch" : "next";
           return (
             <g key={index} className={`edge edge-${edge.kind}${isTaken ? " edge-taken" : ""}`} data-from={edge.from} data-to={edge.to} data-taken={isTaken || undefined}>
+              {edge.label && <title>{`${edge.from} → ${edge.to} on ${edge.label}`}</title>}
               <path d={path(edge)} markerEnd={`url(#arrow-${isTaken ? "taken" : kind})`} />
-              {edge.label && edge.labelAt && (
-                <text x={edge.labelAt.x + 4} y={edge.labelAt.y - 3} className="edge-label">{edge.label.length > 28 ? edge.label.slice(0, 27) + "…" : edge.label}</text>
+              {isTaken && edge.kind === "catch" && edge.labelAt && (
+                <text x={edge.labelAt.x + 6} y={edge.labelAt.y - 4} className="edge-label edge-label-taken">{states[edge.from]?.error ?? edge.label}</text>
               )}
             </g>
           );
@@ -69,7 +73,7 @@ export function SagaGraph({ definition, states = {}, transitions = [], title }: 
       <figcaption className="legend">
         <span className="swatch swatch-succeeded" /> succeeded <span className="swatch swatch-caught" /> failed, caught
         <span className="swatch swatch-failed" /> failed <span className="swatch swatch-running" /> running
-        <span className="swatch swatch-idle" /> not reached · dashed: a Catch · bold: the path taken
+        <span className="swatch swatch-idle" /> not reached · dashed: a Catch (hover for its errors) · bold: the path taken
       </figcaption>
     </figure>
   );

@@ -15,8 +15,9 @@ export function OverviewPage() {
   );
 }
 
-function shortName(name: string): string {
-  return name.replace(/^[^-]+-/, "").replace(/Function$/, "");
+/** "shop-local-PaymentAuthorizeFunction" -> "PaymentAuthorize": the logical id, without the stack's prefix */
+export function shortName(name: string): string {
+  return name.slice(name.lastIndexOf("-") + 1).replace(/Function$/, "");
 }
 
 export function FunctionsPanel() {
@@ -99,8 +100,10 @@ export function CachePanel() {
               <span className="cache-l2" style={{ flexGrow: total.l2 }} />
               <span className="cache-miss" style={{ flexGrow: total.miss }} />
             </div>
+            <p className="muted small">L1: the execution environment&apos;s memory · L2: Redis · miss: read from the table</p>
+            <div className="table-wrap">
             <table className="data compact">
-              <thead><tr><th scope="col">Reads by</th><th scope="col">L1 (environment)</th><th scope="col">L2 (Redis)</th><th scope="col">Miss (table)</th><th scope="col">Hit ratio</th></tr></thead>
+              <thead><tr><th scope="col">Reads by</th><th scope="col">L1</th><th scope="col">L2</th><th scope="col">Miss</th><th scope="col">Hit ratio</th></tr></thead>
               <tbody>
                 <tr className="total"><th scope="row">All functions</th><td>{total.l1} ({percent(total.l1Ratio)})</td><td>{total.l2} ({percent(total.l2Ratio)})</td><td>{total.miss} ({percent(total.missRatio)})</td><td>{percent(total.hitRatio)}</td></tr>
                 {Object.entries(byFunction).map(([name, r]) => (
@@ -108,6 +111,7 @@ export function CachePanel() {
                 ))}
               </tbody>
             </table>
+            </div>
           </>
         );
       })()}

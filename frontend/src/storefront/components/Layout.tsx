@@ -40,11 +40,15 @@ function Account() {
   const { api } = useShop();
   const client = useQueryClient();
   const navigate = useNavigate();
+  const location = useLocation();
   if (!session) {
+    // come back to this page after signing in (not to the sign-in page itself)
+    const here = /^\/sign(in|up)/.test(location.pathname) ? "/" : location.pathname + location.search;
+    const next = here === "/" ? "" : `?next=${encodeURIComponent(here)}`;
     return (
       <div className="account">
-        <NavLink to="/signin">Sign in</NavLink>
-        <NavLink to="/signup">Create account</NavLink>
+        <NavLink to={`/signin${next}`}>Sign in</NavLink>
+        <NavLink to={`/signup${next}`}>Create account</NavLink>
       </div>
     );
   }

@@ -59,7 +59,7 @@ export function SignInPage() {
   const [dropped, setDropped] = useState<string[]>([]);
   const form = useAccountForm(async (email, password) => {
     const notMerged = await api.signIn(email, password);
-    await client.invalidateQueries();
+    void client.invalidateQueries(); // everything was read as someone else (anonymous): read it again
     if (notMerged.length) setDropped(notMerged);
     else navigate(next, { replace: true });
   });
@@ -95,7 +95,7 @@ export function SignUpPage() {
   const form = useAccountForm(async (email, password) => {
     await api.signUp(email, password);
     await api.signIn(email, password);
-    await client.invalidateQueries();
+    void client.invalidateQueries();
     navigate(next, { replace: true });
   });
   return (
