@@ -56,7 +56,7 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     if cloud.storefront is not None:
         lines.append(f"  Storefront {cloud.storefront.url}/")
     elif cloud.config.storefront_port is not None:
-        lines.append(f"  Storefront (none: {cloud.frontend_dir / 'dist'} is not built; make local builds it)")
+        lines.append(f"  Storefront (none: {cloud.storefront_dir} is not built; make local builds it)")
     lines.append(f"  Console    {cloud.console_url}")
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")

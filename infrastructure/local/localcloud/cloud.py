@@ -13,7 +13,7 @@ from typing import Any
 
 from localcloud import hooks
 from localcloud.awsendpoint import AwsEndpoint, start_endpoint
-from localcloud.console import Console, ConsoleApp, EmbeddedMetrics, EventLog, eventlog
+from localcloud.console import CONSOLE_FILES, Console, ConsoleApp, EmbeddedMetrics, EventLog, eventlog
 from localcloud.dispatch import Dispatcher
 from localcloud.provision import Provisioner, ProvisionReport
 from localcloud.runtime import LocalRuntime, function_specs
@@ -43,10 +43,10 @@ class CloudConfig:
     payment_sandbox: bool = True
     payment_sandbox_port: int = 0
     retry_settings: hooks.Settings = field(default_factory=hooks.Settings)
-    # the storefront (<frontend_dir>/dist) on a port of its own (0: a free one; None: not served) and
-    # the console (<frontend_dir>/dist-console) under /_localcloud/console/; frontend/ beside the template
+    # the storefront's built files (default: frontend/dist beside the template) on a port of their own
+    # (0: a free one; None: not served); the console is served under /_localcloud/console/ on the AWS port
     storefront_port: int | None = 0
-    frontend_dir: Path | None = None
+    storefront_dir: Path | None = None
 
 
 # The template's secrets whose values the payment sandbox must hold too (it is the other side of them).
@@ -227,8 +227,8 @@ class LocalCloud:
         self.gateway_server = start_gateway(self.gateway, self.config.host, self.config.api_port)
 
     @property
-    def frontend_dir(self) -> Path:
-        return self.config.frontend_dir or self.config.template.resolve().parent / "frontend"
+    def storefront_dir(self) -> Path:
+        return self.config.storefront_dir or self.config.template.resolve().parent / "frontend" / "dist"
 
     @property
     def console_url(self) -> str:
@@ -242,8 +242,8 @@ class LocalCloud:
         console = Console(stack=self.stack, client=self._client, runtime=self.runtime, events=self.event_log,
                           metrics=self.embedded_metrics, redis_url=self.config.redis_url, account_id=account_id,
                           region=self.config.region)
-        self.endpoint.control.extension = ConsoleApp(console, self.frontend_dir / "dist-console")
-        site = self.frontend_dir / "dist"
+        self.endpoint.control.extension = ConsoleApp(console, CONSOLE_FILES)
+        site = self.storefront_dir
         if self.config.storefront_port is None or not self.api_url:
             return
         if not (site / "index.html").is_file():

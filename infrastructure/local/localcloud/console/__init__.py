@@ -8,6 +8,6 @@ observe the running cloud; `Console` reads everything; `ConsoleApp` serves it (w
 from localcloud.console.eventlog import EventLog
 from localcloud.console.metrics import EmbeddedMetrics
 from localcloud.console.service import Console
-from localcloud.console.web import ConsoleApp
+from localcloud.console.web import CONSOLE_FILES, ConsoleApp
 
-__all__ = ["Console", "ConsoleApp", "EmbeddedMetrics", "EventLog"]
+__all__ = ["CONSOLE_FILES", "Console", "ConsoleApp", "EmbeddedMetrics", "EventLog"]

@@ -26,6 +26,7 @@ from localcloud.console.service import Console
 
 PREFIX = "/_localcloud/"
 CONSOLE_PATH = "console"
+CONSOLE_FILES = Path(__file__).resolve().parents[4] / "frontend" / "dist-console"  # built by `make frontend`
 
 
 class ConsoleApp:
