@@ -1,5 +1,5 @@
-"""The system under measurement: the local cloud (tests/conftest.py's starter), seeded, with the payment
-sandbox beside it, and a small HTTP client for the shop's API."""
+"""The system under measurement: the local cloud (tests/conftest.py's starter, with its own payment
+sandbox), seeded, and a small HTTP client for the shop's API and for card tokenization at the sandbox."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ class Shop:
     recording: Path
     seed_s: float = 0.0
     _http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
+    _config: dict[str, Any] | None = None
 
     @property
     def api(self) -> str:
@@ -106,10 +107,28 @@ class Shop:
     def add_to_cart(self, user: dict[str, str], sku: str, quantity: int = 1) -> httpx.Response:
         return self._http.post(f"{self.api}/cart/items", json={"sku": sku, "quantity": quantity}, headers=self.auth(user))
 
-    def checkout(self, user: dict[str, str], key: str | None = None) -> httpx.Response:
+    def payments_config(self) -> dict[str, str]:
+        """GET /config's payments settings (tokenizeUrl, publishableKey), read once as a storefront does."""
+        if self._config is None:
+            response = self._http.get(f"{self.api}/config")
+            response.raise_for_status()
+            self._config = response.json()
+        return self._config["payments"]
+
+    def tokenize(self, client: httpx.Client | None = None) -> str:
+        """The browser's part of a checkout: the card to the processor with the publishable key -> "pm_..."."""
+        payments = self.payments_config()
+        response = (client or self._http).post(payments["tokenizeUrl"], json={"card": APPROVED_CARD},
+                                               headers={"Authorization": f"Bearer {payments['publishableKey']}"})
+        response.raise_for_status()
+        return response.json()["id"]
+
+    def checkout(self, user: dict[str, str], key: str | None = None, payment_method: str | None = None,
+                 client: httpx.Client | None = None) -> httpx.Response:
+        """POST /checkout with a card token (tokenized first unless `payment_method` is given)."""
         headers = {**self.auth(user), "Idempotency-Key": key or uuid.uuid4().hex}
-        return self._http.post(f"{self.api}/checkout", headers=headers,
-                               json={"paymentMethod": {"card": APPROVED_CARD}, "shippingAddress": SHIPPING})
+        body = {"paymentMethodId": payment_method or self.tokenize(client), "shippingAddress": SHIPPING}
+        return (client or self._http).post(f"{self.api}/checkout", headers=headers, json=body)
 
     def order(self, user: dict[str, str], order_id: str) -> httpx.Response:
         return self._http.get(f"{self.api}/orders/{order_id}", headers=self.auth(user))
@@ -158,18 +177,6 @@ def seed(cloud: LocalCloudHandle) -> float:
         print(f"  ! seed attempt {attempt} failed: {(result.stderr or result.stdout).strip().splitlines()[-1:]}",
               file=sys.stderr)
     raise RuntimeError(f"seed failed ({result.returncode}): {result.stdout[-2000:]}{result.stderr[-2000:]}")
-
-
-@contextmanager
-def payment_sandbox() -> Iterator[Any]:
-    """The stand-in card processor on a free port, no added latency (in this process)."""
-    from infrastructure.payment_sandbox.server import start_sandbox  # noqa: PLC0415
-
-    sandbox = start_sandbox(port=0)
-    try:
-        yield sandbox
-    finally:
-        sandbox.stop()
 
 
 @contextmanager

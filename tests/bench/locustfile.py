@@ -30,6 +30,7 @@ class Shopper(HttpUser):
         self.products = page.get("items", []) or [{"productId": "missing", "sku": "missing", "category": "none"}]
         self.categories = sorted({p.get("category", "") for p in self.products if p.get("category")}) or [""]
         self.skus = SKUS or [p["sku"] for p in self.products]
+        self.payments = self.client.get("/config", name="setup: GET /config").json().get("payments", {})
         self.rng = random.Random()
 
     def think(self) -> None:
@@ -53,7 +54,12 @@ class Shopper(HttpUser):
                 self.think()
             self.client.get("/cart", headers=self.headers, name="GET /cart")
             self.think()
+        # The browser tokenizes the card at the processor (the sandbox), then checks out with the token.
+        token = self.client.post(self.payments.get("tokenizeUrl", "/missing-config"), json={"card": CARD},
+                                 headers={"Authorization": f"Bearer {self.payments.get('publishableKey', '')}"},
+                                 name="POST <processor>/v1/payment_methods")
+        payment_method = token.json().get("id", "pm_missing") if token.ok else "pm_missing"
         headers = {**self.headers, "Idempotency-Key": uuid.uuid4().hex}
-        self.client.post("/checkout", json={"paymentMethod": {"card": CARD}, "shippingAddress": ADDRESS},
+        self.client.post("/checkout", json={"paymentMethodId": payment_method, "shippingAddress": ADDRESS},
                          headers=headers, name="POST /checkout")
         self.think()

@@ -22,10 +22,10 @@ def shop(start_local_cloud: Callable[..., Any]) -> Shop:
 
 def checkout_like_a_client(shop: Shop, user: User) -> tuple[User, Any]:
     """POST /checkout, retried on 429/5xx/timeouts with the same Idempotency-Key, as a client should."""
-    key = uuid.uuid4().hex
+    key, token = uuid.uuid4().hex, shop.tokenize()
     for attempt in range(6):
         try:
-            answer = shop.checkout(user, key)
+            answer = shop.checkout(user, key, token)
         except httpx.TimeoutException:
             answer = None
         if answer is not None and answer.status_code < 500 and answer.status_code != 429:
@@ -34,10 +34,10 @@ def checkout_like_a_client(shop: Shop, user: User) -> tuple[User, Any]:
     return user, answer
 
 
-def buy(shop: Shop, user: User, sku: str) -> tuple[str, dict[str, Any], float]:
+def buy(shop: Shop, user: User, sku: str, token: str | None = None) -> tuple[str, dict[str, Any], float]:
     shop.add_to_cart(user, sku, 1)
     started = time.monotonic()
-    answer = shop.checkout(user)
+    answer = shop.checkout(user, payment_method=token)
     assert answer.status_code == 202, answer.text
     order = shop.wait_for_order(user, answer.json()["orderId"], timeout=90)
     return order["orderId"], order, time.monotonic() - started
@@ -46,12 +46,13 @@ def buy(shop: Shop, user: User, sku: str) -> tuple[str, dict[str, Any], float]:
 def test_a_failing_provider_opens_the_breaker_checkouts_fail_fast_and_it_closes_after_recovery(shop: Shop):
     sku = shop.product(stock=20)
     users = [shop.sign_up("breaker") for _ in range(9)]
+    tokens = [shop.tokenize() for _ in users[:6]]  # the browsers tokenized before the processor went down
     shop.configure_sandbox(outage=True)
     try:
         failed: list[dict[str, Any]] = []
-        for user in users[:6]:  # each failing checkout makes several calls (retries, the void's lookup)
+        for user, token in zip(users[:6], tokens, strict=True):  # each failing checkout makes several calls
             errors_before = shop.sandbox_call("GET", "/_sandbox/stats")["errors"]
-            _, order, took = buy(shop, user, sku)
+            _, order, took = buy(shop, user, sku, token)
             failed.append(order)
             if "is open" in order["reason"]:  # CircuitOpenError: nothing was sent
                 break

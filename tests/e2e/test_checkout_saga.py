@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from checkout_support import DECLINE, Shop, card, start_shop
+from checkout_support import APPROVE, CVC, DECLINE, Shop, card, start_shop
 
 
 def confirmations_of(shop: Shop, order_id: str) -> list[dict[str, Any]]:
@@ -38,6 +38,8 @@ def test_happy_path_confirms_commits_stock_captures_once_and_emails_once(shop: S
     order = shop.wait_for_order(buyer, order_id)
     assert order["status"] == "CONFIRMED", order
     assert order["total"] == 3 * 1250 and order["currency"] == "USD"
+    [authorized] = [entry for entry in order["timeline"] if entry["type"] == "PaymentAuthorized"]
+    assert (authorized["cardBrand"], authorized["cardLast4"]) == ("visa", "4242")  # all the shop knows of it
     assert [line["sku"] for line in order["items"]] == [sku]
     timeline = [entry["type"] for entry in order["timeline"]]
     assert timeline[0] == "OrderCreated" and "PaymentCaptured" in timeline and "OrderConfirmed" in timeline
@@ -61,7 +63,7 @@ def test_declined_card_releases_stock_and_fails_with_its_reason(shop: Shop):
     sku = shop.product(stock=5)
     buyer = shop.sign_up()
     shop.add_to_cart(buyer, sku, 2)
-    order_id = shop.checkout(buyer, payment=card(DECLINE)).json()["orderId"]
+    order_id = shop.checkout(buyer, number=DECLINE).json()["orderId"]
     order = shop.wait_for_order(buyer, order_id)
     assert order["status"] == "FAILED"
     assert order["reason"].startswith("PAYMENT_DECLINED"), order["reason"]
@@ -95,14 +97,16 @@ def test_the_same_idempotency_key_twice_makes_one_order_and_one_charge(shop: Sho
     sku = shop.product(stock=5)
     buyer = shop.sign_up()
     shop.add_to_cart(buyer, sku, 1)
-    key = uuid.uuid4().hex
-    first, second = shop.checkout(buyer, key), shop.checkout(buyer, key)
+    key, token = uuid.uuid4().hex, shop.tokenize()
+    first, second = shop.checkout(buyer, key, token), shop.checkout(buyer, key, token)
     assert first.status_code == second.status_code == 202
     assert first.json()["orderId"] == second.json()["orderId"]
     order = shop.wait_for_order(buyer, first.json()["orderId"])
     assert order["status"] == "CONFIRMED"
-    third = shop.checkout(buyer, key)
+    third = shop.checkout(buyer, key, token)
     assert third.json() == {"orderId": order["orderId"], "status": "CONFIRMED"}
+    reused = shop.checkout(buyer, key)  # the same key with another token: another request
+    assert reused.status_code == 422 and reused.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert shop.ledger(order["orderId"]) == ["authorization", "capture"]
     assert len(shop.api("GET", "/orders", buyer).json()["items"]) == 1
     assert shop.stock(sku)["available"] == 4
@@ -112,19 +116,28 @@ def test_the_same_idempotency_key_twice_makes_one_order_and_one_charge(shop: Sho
 
 def test_checkout_refuses_a_missing_key_and_an_empty_cart(shop: Shop):
     buyer = shop.sign_up()
-    no_key = shop.api("POST", "/checkout", buyer, json={"paymentMethod": card()})
+    no_key = shop.api("POST", "/checkout", buyer, json={"paymentMethodId": shop.tokenize()})
     assert no_key.status_code == 400 and no_key.json()["error"]["code"] == "IDEMPOTENCY_KEY_REQUIRED"
     empty = shop.checkout(buyer)
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "EMPTY_CART"
     assert shop.api("POST", "/checkout", headers={"Idempotency-Key": "k"}, json={}).status_code == 401
-    bad = shop.api(
-        "POST",
-        "/checkout",
-        buyer,
-        headers={"Idempotency-Key": "k"},
-        json={"paymentMethod": {"card": {"number": "42", "expMonth": 13, "expYear": 2040, "cvc": "1"}}},
-    )
+    bad = shop.api("POST", "/checkout", buyer, headers={"Idempotency-Key": "k"}, json={"paymentMethodId": "4242"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+def test_a_raw_card_body_gets_422_saying_to_tokenize_first_and_makes_no_order(shop: Shop):
+    sku = shop.product(stock=3)
+    buyer = shop.sign_up()
+    shop.add_to_cart(buyer, sku, 1)
+    for body in ({"paymentMethod": card()}, {"card": card()["card"]},
+                 {"paymentMethodId": shop.tokenize(), "card": card()["card"]}):
+        refused = shop.api("POST", "/checkout", buyer, headers={"Idempotency-Key": uuid.uuid4().hex}, json=body)
+        assert refused.status_code == 422, refused.text
+        error = refused.json()["error"]
+        assert error["code"] == "CARD_DATA_NOT_ACCEPTED" and "tokenize the card at the payment processor" in error["message"]
+        assert APPROVE not in refused.text and CVC not in refused.text
+    assert shop.api("GET", "/orders", buyer).json()["items"] == []
+    assert shop.api("GET", "/cart", buyer).json()["items"] != []  # nothing was ordered
 
 
 def test_a_step_failing_after_payment_refunds_then_releases(shop: Shop):

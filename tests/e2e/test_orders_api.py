@@ -67,9 +67,10 @@ def test_cancelling_a_pending_order_voids_the_payment_releases_stock_and_emails(
     shop.add_to_cart(buyer, sku, 2)
     shop.cloud.drain()
     emails_before = shop.emails_to(buyer.email)
+    token = shop.tokenize()
     shop.configure_sandbox(latencyMs=1500)  # the authorization is slow: the order is PENDING meanwhile
     try:
-        order_id = shop.checkout(buyer).json()["orderId"]
+        order_id = shop.checkout(buyer, payment_method=token).json()["orderId"]
         cancelled = shop.api("POST", f"/orders/{order_id}/cancel", buyer)
     finally:
         shop.configure_sandbox(latencyMs=0)

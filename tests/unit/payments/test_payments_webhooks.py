@@ -115,6 +115,11 @@ def test_a_refund_above_the_capture_or_a_void_after_a_capture_is_a_mismatch(orde
     assert orders.load("ord_1").version == 3
 
 
+@pytest.mark.parametrize("data", [None, [], {"object": []}, {"object": "auth_1"}, "x"])
+def test_a_malformed_event_body_is_a_mismatch_not_an_error(orders: OrderService, data: Any):
+    assert reconcile(orders, {"id": "e", "type": "charge.captured", "data": data})["outcome"] == "mismatch"
+
+
 def test_types_the_saga_records_itself_are_ignored(orders: OrderService):
     assert reconcile(orders, {"id": "e", "type": "authorization.succeeded", "data": {"object": {}}})["outcome"] == \
         "ignored"

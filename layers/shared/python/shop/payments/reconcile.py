@@ -62,8 +62,6 @@ def judge(order: Order, kind: str, payment: dict[str, Any]) -> Verdict:
     if authorized != order.total:
         return Verdict("mismatch", f"authorized amount {authorized} is not the order total {order.total}")
     if kind == "charge.captured":
-        if order.status in TERMINAL:
-            return Verdict("mismatch", f"capture for an order that is {order.status}")
         if captured != order.total:
             return Verdict("mismatch", f"captured amount {captured} is not the order total {order.total}")
         amount = captured
@@ -77,6 +75,9 @@ def judge(order: Order, kind: str, payment: dict[str, Any]) -> Verdict:
         amount = authorized
     if order.has(order_event):
         return Verdict("duplicate")
+    if kind == "charge.captured" and order.status in TERMINAL:
+        # Money taken for an order that ended: the compensation's own lookup refunds it; say so loudly.
+        return Verdict("mismatch", f"capture for an order that is {order.status}")
     data = {"orderId": order.order_id, "paymentId": order.payment_id, "amount": amount, "currency": order.currency}
     return Verdict("applied", event=NewEvent(order_event, data))
 
@@ -84,7 +85,9 @@ def judge(order: Order, kind: str, payment: dict[str, Any]) -> Verdict:
 def reconcile(orders: OrderService, event: dict[str, Any]) -> dict[str, Any]:
     """Apply one provider event to its order (see the module doc); the outcome, for the response and logs."""
     kind = str(event.get("type", ""))
-    payment = (event.get("data") or {}).get("object") or {}
+    data = event.get("data")
+    payment = data.get("object") if isinstance(data, dict) else None
+    payment = payment if isinstance(payment, dict) else {}
     reference = payment.get("reference")
     result: dict[str, Any] = {"eventId": event.get("id"), "type": kind, "orderId": reference, "recorded": None}
     if kind not in RECORDED:
