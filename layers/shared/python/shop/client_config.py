@@ -1,8 +1,9 @@
 """GET /config: the settings a client needs and may know, so that no storefront or app hard-codes them.
 
 Everything here is public by nature (it is sent to every browser): where to tokenize a card and the
-publishable key to do it with, and the catalog's categories (the storefront's menu). Secrets never come through here; the processor's secret key stays in
-Secrets Manager and is read only by the payment functions.
+publishable key to do it with, and the catalog's categories (the storefront's menu). Secrets never
+come through here; the processor's secret key stays in Secrets Manager and is read only by the
+payment functions.
 """
 
 from __future__ import annotations
