@@ -66,6 +66,9 @@ def test_a_declined_card_fails_the_order_with_its_reason_and_the_stock_comes_bac
     expect(page.locator(".cart-count")).to_have_text("1")
     page.get_by_role("link", name=re.compile("^Cart")).click()
     page.get_by_role("button", name="Check out").click()
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()  # nothing filled in: told what to fix, per field
+    expect(page.get_by_label("Address", exact=True)).to_be_focused()
+    expect(page.get_by_label("Card number")).to_have_attribute("aria-invalid", "true")
     pay(page, DECLINE)
 
     expect(page.locator(".order-status [data-status]")).to_have_attribute("data-status", "FAILED")

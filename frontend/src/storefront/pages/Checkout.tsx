@@ -6,16 +6,13 @@ import { Link, Navigate, useNavigate } from "react-router";
 import { ApiError } from "../../shared/http";
 import { formatMoney } from "../../shared/format";
 import { tokenizeCard } from "../api";
-import { cardErrors, parseExpiry, type CardForm } from "../card";
+import { addressErrors, cardErrors, EMPTY_ADDRESS, parseExpiry, type AddressForm, type CardForm } from "../forms";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Price } from "../components/Price";
 import { useAccount, usePageTitle, useShop } from "../context";
 import { useCart } from "../queries";
 import type { Address, CardInput } from "../types";
 
-type AddressForm = Required<Pick<Address, "line1" | "city" | "postalCode" | "country">> & { name: string; line2: string; region: string };
-
-const EMPTY_ADDRESS: AddressForm = { name: "", line1: "", line2: "", city: "", region: "", postalCode: "", country: "" };
 
 function TextField({ label, value, onChange, autoComplete, error, required = true, inputMode, placeholder, maxLength }: {
   label: string; value: string; onChange: (value: string) => void; autoComplete: string; error?: string; required?: boolean;
@@ -54,10 +51,12 @@ function Checkout() {
   // one checkout attempt = one token and one Idempotency-Key: a retry after a lost answer reuses both,
   // so the order is placed once; any change to the card starts a new attempt
   const attempt = useRef<{ paymentMethodId: string; key: string } | null>(null);
+  const form = useRef<HTMLFormElement>(null);
 
+  const touched = useRef(false); // the shopper typed an address: a late profile must not overwrite it
   useEffect(() => {
     const saved = profile.data?.addresses.find((a) => a.default) ?? profile.data?.addresses[0];
-    if (saved) {
+    if (saved && !touched.current) {
       setAddress({
         name: saved.name ?? profile.data?.name ?? "", line1: saved.line1, line2: saved.line2 ?? "", city: saved.city,
         region: saved.region ?? "", postalCode: saved.postalCode, country: saved.country,
@@ -77,18 +76,33 @@ function Checkout() {
     );
   }
 
+  // after a refused submit, the keyboard lands on the first field to fix (once React has marked it)
+  const focusFirstInvalid = () => requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  const clearErrors = (fields: string[]) => setErrors((current) => {
+    const next = { ...current };
+    for (const field of fields) delete next[field];
+    return next;
+  });
   const editCard = (change: Partial<CardForm>) => {
     attempt.current = null;
     setCard({ ...card, ...change });
+    clearErrors(Object.keys(change));
   };
-  const editAddress = (change: Partial<AddressForm>) => setAddress({ ...address, ...change });
+  const editAddress = (change: Partial<AddressForm>) => {
+    touched.current = true;
+    setAddress({ ...address, ...change });
+    clearErrors(Object.keys(change));
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const found = cardErrors(card);
+    const found = { ...addressErrors(address), ...cardErrors(card) };
     setErrors(found);
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) {
+      focusFirstInvalid();
+      return;
+    }
     try {
       if (!attempt.current) {
         setStep("tokenizing");
@@ -113,6 +127,7 @@ function Checkout() {
       if (caught instanceof ApiError && caught.status !== 0 && caught.status < 500) attempt.current = null; // refused: a new attempt
       if (caught instanceof ApiError) setErrors(caught.fieldErrors);
       setError(caught);
+      focusFirstInvalid();
       setStep("idle");
     }
   };
@@ -122,7 +137,7 @@ function Checkout() {
     <section aria-labelledby="page-title" className="checkout">
       <h1 id="page-title">Checkout</h1>
       <div className="checkout-grid">
-        <form className="checkout-form" onSubmit={submit} noValidate>
+        <form className="checkout-form" onSubmit={submit} noValidate ref={form}>
           <fieldset>
             <legend>Shipping address</legend>
             {profile.isError && <ErrorNotice error={profile.error} title="Your saved addresses could not be loaded." />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cardErrors, parseExpiry } from "./card";
+import { addressErrors, cardErrors, EMPTY_ADDRESS, parseExpiry } from "./forms";
 
 describe("card form", () => {
   it("reads MM/YY and MM/YYYY", () => {
@@ -12,5 +12,14 @@ describe("card form", () => {
   it("names each field that is wrong", () => {
     expect(cardErrors({ number: "4242 4242 4242 4242", expiry: "12/30", cvc: "123" })).toEqual({});
     expect(Object.keys(cardErrors({ number: "4242", expiry: "", cvc: "12" })).sort()).toEqual(["cvc", "expiry", "number"]);
+  });
+});
+
+describe("address form", () => {
+  it("asks for every required field and a two-letter country", () => {
+    expect(Object.keys(addressErrors(EMPTY_ADDRESS)).sort()).toEqual(["city", "country", "line1", "postalCode"]);
+    const filled = { ...EMPTY_ADDRESS, line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
+    expect(addressErrors(filled)).toEqual({});
+    expect(addressErrors({ ...filled, country: "USA" })).toHaveProperty("country");
   });
 });
