@@ -100,12 +100,16 @@ export function CachePanel() {
               <span className="cache-l2" style={{ flexGrow: total.l2 }} />
               <span className="cache-miss" style={{ flexGrow: total.miss }} />
             </div>
+            <p className="cache-ratios">
+              <span className="cache-key cache-l1" /> L1 {percent(total.l1Ratio)} <span className="cache-key cache-l2" /> L2 {percent(total.l2Ratio)}
+              {" "}<span className="cache-key cache-miss" /> miss {percent(total.missRatio)} · <strong>hit ratio {percent(total.hitRatio)}</strong> of {total.reads} reads
+            </p>
             <p className="muted small">L1: the execution environment&apos;s memory · L2: Redis · miss: read from the table</p>
             <div className="table-wrap">
             <table className="data compact">
-              <thead><tr><th scope="col">Reads by</th><th scope="col">L1</th><th scope="col">L2</th><th scope="col">Miss</th><th scope="col">Hit ratio</th></tr></thead>
+              <thead><tr><th scope="col">Reads by</th><th scope="col">L1</th><th scope="col">L2</th><th scope="col">Miss</th><th scope="col">Hits</th></tr></thead>
               <tbody>
-                <tr className="total"><th scope="row">All functions</th><td>{total.l1} ({percent(total.l1Ratio)})</td><td>{total.l2} ({percent(total.l2Ratio)})</td><td>{total.miss} ({percent(total.missRatio)})</td><td>{percent(total.hitRatio)}</td></tr>
+                <tr className="total"><th scope="row">All functions</th><td>{total.l1}</td><td>{total.l2}</td><td>{total.miss}</td><td>{percent(total.hitRatio)}</td></tr>
                 {Object.entries(byFunction).map(([name, r]) => (
                   <tr key={name}><th scope="row" title={name}>{shortName(name)}</th><td>{r.l1}</td><td>{r.l2}</td><td>{r.miss}</td><td>{percent(r.hitRatio)}</td></tr>
                 ))}
