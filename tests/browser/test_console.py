@@ -13,7 +13,7 @@ def test_the_console_shows_a_failed_orders_saga_on_the_graph_and_the_payment_bre
     account = shop.sign_up()
     shop.add_to_cart(account, product["sku"])
     order_id = shop.checkout(account, DECLINE)
-    assert shop.wait_for_order(account, order_id)["status"] == "FAILED"
+    assert shop.wait_for_order(account, order_id, timeout=90)["status"] == "FAILED"
 
     signed_in(page, account)
     page.goto(f"{shop.storefront}/#/orders/{order_id}")

@@ -6,7 +6,7 @@ import re
 import uuid
 from typing import Any
 
-from browser_support import APPROVE, DECLINE, PASSWORD, Shop, screenshot, signed_in
+from browser_support import APPROVE, DECLINE, PASSWORD, SAGA_TIMEOUT_MS, Shop, screenshot, signed_in
 from playwright.sync_api import expect
 
 
@@ -48,7 +48,7 @@ def test_a_shopper_finds_a_product_signs_up_and_pays_and_sees_the_order_confirme
     pay(page, APPROVE)
 
     expect(page).to_have_url(re.compile(r"#/orders/ord_"))
-    expect(page.locator(".order-status [data-status]")).to_have_attribute("data-status", "CONFIRMED")
+    expect(page.locator(".order-status [data-status]")).to_have_attribute("data-status", "CONFIRMED", timeout=SAGA_TIMEOUT_MS)
     expect(page.get_by_role("list", name="Order timeline")).to_contain_text("Order confirmed")
     expect(page.locator(".cart-count")).to_have_text("0")
     screenshot(page, "storefront-order")
@@ -71,7 +71,7 @@ def test_a_declined_card_fails_the_order_with_its_reason_and_the_stock_comes_bac
     expect(page.get_by_label("Card number")).to_have_attribute("aria-invalid", "true")
     pay(page, DECLINE)
 
-    expect(page.locator(".order-status [data-status]")).to_have_attribute("data-status", "FAILED")
+    expect(page.locator(".order-status [data-status]")).to_have_attribute("data-status", "FAILED", timeout=SAGA_TIMEOUT_MS)
     expect(page.locator(".order-reason")).to_contain_text("declined")
     expect(page.get_by_role("list", name="Order timeline")).to_contain_text("Reserved items released")
 

@@ -103,16 +103,25 @@ export class ShopApi {
   async signIn(email: string, password: string): Promise<string[]> {
     const { data } = await this.call<AuthTokens>("POST", "/auth/login", { body: { email, password } });
     this.store.signedIn(email, data);
+    const merged = await this.mergeAnonymousCart().catch(() => null); // signed in anyway; cart() retries
+    return merged?.dropped ?? [];
+  }
+
+  /** Fold the anonymous cart into the signed-in user's (once: the id is forgotten when it is merged
+   * or gone). On any other failure the id is kept, and the next read of the cart tries again. */
+  private async mergeAnonymousCart(): Promise<Cart | null> {
     const anonymous = this.store.cartId;
-    if (!anonymous) return [];
+    if (!anonymous || !this.store.session) return null;
     try {
-      const merged = await this.call<Cart>("POST", "/cart/merge", { auth: true, body: { cartId: anonymous } });
-      return merged.data.dropped ?? [];
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 404)) throw error; // 404: that cart expired
-      return [];
-    } finally {
+      const { data } = await this.call<Cart>("POST", "/cart/merge", { auth: true, body: { cartId: anonymous } });
       this.store.setCartId(null);
+      return data;
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 422)) {
+        this.store.setCartId(null); // that cart expired, or is no id we can use
+        return null;
+      }
+      throw error;
     }
   }
 
@@ -141,7 +150,10 @@ export class ShopApi {
 
   /** My cart, or the anonymous one; null when there is none yet. */
   async cart(): Promise<Cart | null> {
-    if (this.signedIn) return (await this.call<Cart>("GET", "/cart", { auth: true })).data;
+    if (this.signedIn) {
+      const merged = await this.mergeAnonymousCart().catch(() => null); // a merge that failed at sign-in
+      return merged ?? (await this.call<Cart>("GET", "/cart", { auth: true })).data;
+    }
     if (!this.store.cartId) return null;
     try {
       return (await this.call<Cart>("GET", "/cart/anonymous", { headers: this.anonymousHeaders() })).data;
