@@ -15,17 +15,28 @@ export SAM_CLI_TELEMETRY := 0
 # The local cloud's ports (LocalStack's edge port for the AWS endpoint, SAM CLI's for the API).
 LOCAL_API_PORT ?= 3000
 LOCAL_AWS_PORT ?= 4566
+LOCAL_WEB_PORT ?= 3001
 ENV ?= default
 
-.PHONY: help install install-tools local seed test lint bench build deploy schemas openapi clean
+# The storefront and the console (frontend/): npm ci when the lock changes, vite build when a source does.
+FRONTEND := frontend
+NODE_STAMP := $(FRONTEND)/node_modules/.installed
+FRONTEND_BUILT := $(FRONTEND)/dist/index.html
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(wildcard $(FRONTEND)/*.json $(FRONTEND)/*.ts)
+# The browser tests drive Debian's chromium (Playwright's own browser download needs the internet).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: help install install-tools frontend browsers local seed test lint bench build deploy schemas openapi clean
 
 help:
-	@echo "make local    bring the whole platform up on this machine (API on :$(LOCAL_API_PORT), AWS on :$(LOCAL_AWS_PORT))"
+	@echo "make local    bring the whole platform up on this machine (storefront on :$(LOCAL_WEB_PORT), API on :$(LOCAL_API_PORT), AWS and console on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
 	@echo "make openapi  regenerate the OpenAPI document from the handlers"
+	@echo "make frontend build the storefront (frontend/dist) and the console (frontend/dist-console)"
 	@echo "make build    sam build (functions and the shared layer, arm64, python3.12)"
 	@echo "make deploy   sam build + sam deploy (ENV=$(ENV) from samconfig.toml)"
 
@@ -46,13 +57,34 @@ $(TOOLS_STAMP): requirements-tools.txt
 	@$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-tools.txt
 	@touch $(TOOLS_STAMP)
 
-local: install
-	@$(PY) -m localcloud --template template.yaml --api-port $(LOCAL_API_PORT) --aws-port $(LOCAL_AWS_PORT) --seed
+$(NODE_STAMP): $(FRONTEND)/package-lock.json
+	@command -v npm >/dev/null || { echo "the storefront needs node 20+ and npm to build (apt-get install nodejs npm)"; exit 1; }
+	@echo "installing the frontend's pinned packages (npm ci) ..."
+	@cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(FRONTEND_BUILT): $(NODE_STAMP) $(FRONTEND_SOURCES)
+	@echo "building the storefront and the console (tsc, vite) ..."
+	@cd $(FRONTEND) && npm run --silent build > .build.log 2>&1 || { cat .build.log; exit 1; }
+	@touch $@
+
+frontend: $(FRONTEND_BUILT)
+
+browsers:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the browser tests (apt-get, about a minute) ..."; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }
+
+local: install frontend
+	@$(PY) -m localcloud --template template.yaml --api-port $(LOCAL_API_PORT) --aws-port $(LOCAL_AWS_PORT) \
+	  --storefront-port $(LOCAL_WEB_PORT) --seed
 
 seed: install
 	@$(PY) -m scripts.seed --aws-endpoint http://127.0.0.1:$(LOCAL_AWS_PORT)
 
-test: install
+test: install frontend browsers
+	@cd $(FRONTEND) && npx vitest run --reporter=dot
 	@$(PY) -m pytest
 
 lint: install install-tools
@@ -87,4 +119,4 @@ deploy: build
 	@$(TOOLS_VENV)/bin/sam deploy --config-env $(ENV)
 
 clean:
-	rm -rf .aws-sam .localcloud bench-results .pytest_cache .ruff_cache
+	rm -rf .aws-sam .localcloud bench-results .pytest_cache .ruff_cache $(FRONTEND)/dist $(FRONTEND)/dist-console $(FRONTEND)/node_modules

@@ -29,6 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="local cap on execution environments per function (beyond it, invocations wait)")
     parser.add_argument("--sandbox-port", type=int, default=0,
                         help="payment sandbox port (0: a free one) when the template has a PaymentProviderUrl")
+    parser.add_argument("--storefront-port", type=int, default=0,
+                        help="port of the storefront's static files (0: a free one; -1: not served)")
     parser.add_argument("--seed", action="store_true", help="run scripts/seed.py once ready (if it exists)")
     parser.add_argument("--quiet", action="store_true", help="no function logs, only the summary and errors")
     return parser.parse_args(argv)
@@ -51,6 +53,11 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     stack = cloud.stack
     phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in cloud.timings.items())
     lines = ["", f"local cloud ready in {cloud.ready_seconds:.2f} s  ({phases}; stack {stack.name}, {stack.region})", ""]
+    if cloud.storefront is not None:
+        lines.append(f"  Storefront {cloud.storefront.url}/")
+    elif cloud.config.storefront_port is not None:
+        lines.append(f"  Storefront (none: {cloud.storefront_dir} is not built; make local builds it)")
+    lines.append(f"  Console    {cloud.console_url}")
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
     lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")
@@ -121,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
                     aws_port=args.aws_port, api_port=args.api_port or None, parameter_overrides=params,
                     account_concurrency=args.account_concurrency, redis_url=redis.url,
                     environments_per_function=args.environments_per_function,
-                    payment_sandbox_port=args.sandbox_port),
+                    payment_sandbox_port=args.sandbox_port,
+                    storefront_port=None if args.storefront_port < 0 else args.storefront_port),
         progress=progress, function_log=(lambda name, line: None) if quiet else None,
     )
     try:

@@ -13,9 +13,11 @@ from typing import Any
 
 from localcloud import hooks
 from localcloud.awsendpoint import AwsEndpoint, start_endpoint
+from localcloud.console import CONSOLE_FILES, Console, ConsoleApp, EmbeddedMetrics, EventLog, eventlog
 from localcloud.dispatch import Dispatcher
 from localcloud.provision import Provisioner, ProvisionReport
 from localcloud.runtime import LocalRuntime, function_specs
+from localcloud.runtime.pool import print_log
 from localcloud.runtime.worker import LogSink
 from localcloud.sources import DynamoDBStreamPoller, Scheduler, SqsPoller, scheduled_event
 from localcloud.stack import Resource, Stack
@@ -41,6 +43,10 @@ class CloudConfig:
     payment_sandbox: bool = True
     payment_sandbox_port: int = 0
     retry_settings: hooks.Settings = field(default_factory=hooks.Settings)
+    # the storefront's built files (default: frontend/dist beside the template) on a port of their own
+    # (0: a free one; None: not served); the console is served under /_localcloud/console/ on the AWS port
+    storefront_port: int | None = 0
+    storefront_dir: Path | None = None
 
 
 # The template's secrets whose values the payment sandbox must hold too (it is the other side of them).
@@ -68,6 +74,9 @@ class LocalCloud:
         self.gateway_error: str | None = None
         self.timings: dict[str, float] = {}  # seconds per startup phase, for the summary
         self.sandbox: Any = None
+        self.event_log = EventLog()  # what went on the buses, for the console
+        self.embedded_metrics: EmbeddedMetrics | None = None  # EMF metrics from the function logs
+        self.storefront: Any = None
 
     # ------------------------------------------------------------------ start
     @property
@@ -113,7 +122,8 @@ class LocalCloud:
         for logical_id, kind in self.report.not_emulated:
             self.progress(f"  - not emulated: {logical_id} ({kind})")
         self.runtime.close()
-        runtime_kwargs: dict[str, Any] = {"log": self.function_log} if self.function_log else {}
+        self.embedded_metrics = EmbeddedMetrics(self.function_log or print_log)
+        runtime_kwargs: dict[str, Any] = {"log": self.embedded_metrics}
         self.runtime = LocalRuntime(
             function_specs(self.stack), aws_endpoint=self.aws_url, region=cfg.region,
             account_concurrency=cfg.account_concurrency, idle_seconds=cfg.idle_seconds,
@@ -125,6 +135,8 @@ class LocalCloud:
         self._start_sources(provisioner)
         if cfg.api_port:
             self._start_gateway()
+        eventlog.install(self.event_log)
+        self._start_web(account_id)
         self.timings["runtime+gateway"] = time.monotonic() - mark
         assert self.endpoint is not None
         self.endpoint.control.on_write = self._wake_pollers
@@ -214,6 +226,32 @@ class LocalCloud:
         self.gateway = LocalApiGateway(self.stack, self.runtime, aws_endpoint=self.aws_url)
         self.gateway_server = start_gateway(self.gateway, self.config.host, self.config.api_port)
 
+    @property
+    def storefront_dir(self) -> Path:
+        return self.config.storefront_dir or self.config.template.resolve().parent / "frontend" / "dist"
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.aws_url}/_localcloud/console/"
+
+    def _start_web(self, account_id: str) -> None:
+        """The console on the AWS port, and the storefront's files on a port of their own."""
+        from localcloud.website import StaticSite
+
+        assert self.endpoint is not None and self.stack is not None and self.embedded_metrics is not None
+        console = Console(stack=self.stack, client=self._client, runtime=self.runtime, events=self.event_log,
+                          metrics=self.embedded_metrics, redis_url=self.config.redis_url, account_id=account_id,
+                          region=self.config.region)
+        self.endpoint.control.extension = ConsoleApp(console, CONSOLE_FILES)
+        site = self.storefront_dir
+        if self.config.storefront_port is None or not self.api_url:
+            return
+        if not (site / "index.html").is_file():
+            self.progress(f"  ! no storefront: {site} is not built (make local builds it)")
+            return
+        config = {"apiUrl": self.api_url, "consoleUrl": self.console_url}
+        self.storefront = StaticSite(site, self.config.host, self.config.storefront_port, config).start()
+
     # ------------------------------------------------------------------ deliveries
     def _client(self, service: str) -> Any:
         import boto3
@@ -301,6 +339,7 @@ class LocalCloud:
             "failed": [f"{lid}: {error}" for lid, error in self.report.failed],
             "outputs": self.stack.outputs, "paymentSandboxUrl": self.sandbox.url if self.sandbox else None,
             "paymentPublishableKey": self.sandbox.publishable_key if self.sandbox else None,
+            "storefrontUrl": self.storefront.url if self.storefront else None, "consoleUrl": self.console_url,
             "readySeconds": round(self.ready_seconds, 3),
             "startupSeconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
@@ -318,6 +357,8 @@ class LocalCloud:
     def reset_counters(self) -> None:
         assert self.runtime is not None
         self.runtime.reset_counters()
+        if self.embedded_metrics is not None:
+            self.embedded_metrics.reset()
 
     # ------------------------------------------------------------------ stop
     def stop(self) -> None:
@@ -325,6 +366,10 @@ class LocalCloud:
         if self.gateway_server is not None:
             self.gateway_server.stop()
             self.gateway_server = None
+        if self.storefront is not None:
+            self.storefront.stop()
+            self.storefront = None
+        eventlog.uninstall()
         if self.scheduler is not None:
             self.scheduler.stop()
         for poller in self.pollers:

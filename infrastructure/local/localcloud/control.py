@@ -5,6 +5,7 @@ GET  /_localcloud/functions               per-function counters and environments
 POST /_localcloud/schedules/<rule>/run    fire a scheduled rule now
 POST /_localcloud/drain?timeout=30        block until async work, deliveries and pollers are idle
 POST /_localcloud/counters/reset          zero the per-function counters
+(and the operations console's routes, localcloud.console.web, through `extension`)
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class ControlMiddleware:
         self.app = app
         self.target: ControlTarget | None = None  # set once the stack is up; until then: starting
         self.on_write: Callable[[], None] | None = None  # wakes the pollers after a write
+        # more routes under the prefix (the console): a WSGI app that answers None for paths not its own
+        self.extension: Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes] | None] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -44,6 +47,10 @@ class ControlMiddleware:
             if self.on_write is not None and _may_feed_a_poller(environ.get("HTTP_X_AMZ_TARGET", "")):
                 self.on_write()
             return response
+        if self.extension is not None and self.target is not None:
+            answer = self.extension(environ, start_response)
+            if answer is not None:
+                return answer
         status, body = self._handle(environ["REQUEST_METHOD"], path[len(PREFIX):].strip("/"),
                                     parse_qs(environ.get("QUERY_STRING", "")))
         data = json.dumps(body).encode()

@@ -389,3 +389,16 @@ def test_correlation_id_is_echoed_when_set(app):
     finally:
         set_correlation_id(None)
     assert response_headers(response)["X-Correlation-Id"] == "corr-42"
+
+
+def test_answers_to_a_browser_on_another_origin_carry_cors_headers_and_expose_what_clients_read(app):
+    origin = {"Origin": "https://shop.example.com"}
+    for event in (api_event("POST", "/cart/items", body={"sku": "A-1", "quantity": 2}, headers=origin),
+                  api_event("POST", "/cart/items", body={"sku": "SOLD-OUT", "quantity": 1}, headers=origin),
+                  api_event("GET", "/no/such/route", headers=origin)):
+        _, headers, _ = call(app, event)
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        exposed = set(headers["Access-Control-Expose-Headers"].split(","))
+        assert {"X-Cart-Id", "X-Correlation-Id", "ETag"} <= exposed
+    _, headers, _ = call(app, api_event("POST", "/cart/items", body={"sku": "A-1", "quantity": 2}))
+    assert "Access-Control-Allow-Origin" not in headers  # no Origin, no browser: nothing to say

@@ -1,4 +1,5 @@
-"""GET /config through its Lambda handler: public, cacheable, and exactly what a client may know."""
+"""GET /config through its Lambda handler: public, cacheable, and exactly what a client may know
+(where and with which key to tokenize a card; the catalog's categories for the storefront's menu)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shop.catalog.models import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -40,8 +42,10 @@ def handler(monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_config_tells_a_client_where_and_with_which_key_to_tokenize(handler: Any):
     answer = handler(get_event())
     assert answer["statusCode"] == 200
-    assert json.loads(answer["body"]) == {"payments": {"tokenizeUrl": "http://127.0.0.1:8090/v1/payment_methods",
-                                                       "publishableKey": "pk_test_local"}}
+    assert json.loads(answer["body"]) == {
+        "payments": {"tokenizeUrl": "http://127.0.0.1:8090/v1/payment_methods", "publishableKey": "pk_test_local"},
+        "catalog": {"categories": list(CATEGORIES)},
+    }
     headers = {k.lower(): v for k, v in answer["multiValueHeaders"].items()}
     assert headers["cache-control"] == ["public, max-age=300"] and headers["etag"][0].startswith('"')
 

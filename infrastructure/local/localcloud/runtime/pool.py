@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ DEFAULT_ENVIRONMENTS_PER_FUNCTION = 8
 DEFAULT_ENVIRONMENTS_TOTAL = 64
 # the parts of the host environment a worker needs to run at all (Lambda sets its own equivalents)
 LAMBDA_PATH = "/usr/local/bin:/usr/bin:/bin"
+DURATION_SAMPLES = 1000  # the latest invocations' durations kept per function, for p50 / p99
 
 
 @dataclass
@@ -39,6 +41,18 @@ class FunctionCounters:
     duration_ms: float = 0.0
     gb_seconds: float = 0.0
     timeouts: int = 0
+
+
+def duration_percentiles(samples: deque[float] | list[float]) -> dict[str, float | int | None]:
+    """p50 and p99 (nearest rank) of the latest invocations' durations, in ms."""
+    ordered = sorted(samples)
+    if not ordered:
+        return {"p50": None, "p99": None, "samples": 0}
+
+    def rank(p: float) -> float:
+        return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 2)
+
+    return {"p50": rank(50), "p99": rank(99), "samples": len(ordered)}
 
 
 class Throttled(Exception):
@@ -59,6 +73,7 @@ class FunctionPool:
         self.idle: list[Worker] = []  # most recently used last: reused first, like Lambda
         self.in_flight = 0
         self.counters = FunctionCounters()
+        self.durations: deque[float] = deque(maxlen=DURATION_SAMPLES)  # ms, latest invocations
         self.lock = threading.Lock()
         self.all_workers: set[Worker] = set()
 
@@ -272,6 +287,7 @@ class LocalRuntime:
             counters.duration_ms += duration_ms
             counters.init_ms += init_ms or 0.0
             counters.gb_seconds += billed_ms / 1000 * spec.memory_mb / 1024
+            pool.durations.append(duration_ms)
         if recycle:
             self._discard(pool, worker)
         else:
@@ -321,6 +337,7 @@ class LocalRuntime:
                 out[name] = {
                     "logicalId": pool.spec.logical_id,
                     "counters": asdict(pool.counters),
+                    "durationMs": duration_percentiles(pool.durations),
                     "environments": {"total": len(pool.all_workers), "idle": len(pool.idle), "busy": pool.in_flight},
                     "reservedConcurrency": pool.spec.reserved_concurrency,
                     "memoryMb": pool.spec.memory_mb,
@@ -332,6 +349,7 @@ class LocalRuntime:
         for pool in self.pools.values():
             with pool.lock:
                 pool.counters = FunctionCounters()
+                pool.durations.clear()
 
     def close(self) -> None:
         """Kill every environment (idle or busy)."""

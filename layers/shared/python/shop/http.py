@@ -29,7 +29,7 @@ from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -51,6 +51,14 @@ from shop.observability import CORRELATION_HEADER, get_correlation_id, get_logge
 
 ADMIN_GROUP = "admin"
 MAX_BODY_BYTES_DEFAULT = 64 * 1024
+# Browsers call the API from the storefront's own origin (S3 behind CloudFront, or the local cloud's):
+# every answer carries CORS headers (the gateway answers the preflight), exposing what clients read.
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Idempotency-Key", "If-None-Match", "X-Correlation-Id", "X-Cart-Id"],
+    expose_headers=["X-Cart-Id", "X-Correlation-Id", "ETag", "Retry-After"],
+    max_age=600,
+)
 
 
 # ------------------------------------------------------------------ JSON
@@ -208,6 +216,7 @@ def create_app(*, max_body_bytes: int | None = None, **resolver_options: Any) ->
         max_body_bytes if max_body_bytes is not None else env_int("MAX_BODY_BYTES", MAX_BODY_BYTES_DEFAULT)
     )
     resolver_options.setdefault("enable_validation", True)
+    resolver_options.setdefault("cors", CORS)
     resolver_options.setdefault("serializer", dumps)
     app = ShopResolver(max_body_bytes=limit, **resolver_options)
     _register_error_mapping(app)
