@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from shop.apidoc import error_responses
 from shop.config import env_int
 from shop.errors import BadRequest
 from shop.http import create_app
@@ -34,7 +35,9 @@ def process(event: dict[str, Any]) -> dict[str, Any]:
 
 
 @app.post("/payments/webhook", summary="Payment provider webhook", tags=["payments"], operation_id="paymentWebhook",
-          responses={401: {"description": "Signature missing, wrong or too old"}})
+          responses={200: {"description": "Received (a redelivered event answers as the first time)",
+                           "content": {"application/json": {"schema": {"type": "object"}}}},
+                     **error_responses(401, s401="Signature missing, wrong or too old")})
 def webhook() -> dict[str, Any]:
     raw = app.current_event.decoded_body or ""
     body = raw.encode() if isinstance(raw, str) else raw

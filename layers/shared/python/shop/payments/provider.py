@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from shop.errors import Conflict, ServiceUnavailable, ShopError
+from shop.fields import Integer
 
 
 class PaymentDeclined(ShopError):
@@ -39,18 +40,10 @@ class Card(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    number: Annotated[str, Field(min_length=12, max_length=23)]
-    expMonth: Annotated[StrictInt, Field(ge=1, le=12)]
-    expYear: Annotated[StrictInt, Field(ge=2000, le=2100)]
-    cvc: Annotated[str, Field(pattern=r"^\d{3,4}$")]
-
-    @field_validator("number")
-    @classmethod
-    def _digits(cls, value: str) -> str:
-        digits = value.replace(" ", "").replace("-", "")
-        if not digits.isdigit():
-            raise ValueError("card number must be digits")
-        return digits
+    number: Annotated[str, Field(pattern=r"^[0-9]{12,19}$", description="Digits only")]
+    expMonth: Integer(ge=1, le=12)
+    expYear: Integer(ge=2000, le=2100)
+    cvc: Annotated[str, Field(pattern=r"^[0-9]{3,4}$")]
 
 
 @dataclass(frozen=True)
