@@ -17,11 +17,12 @@ LOCAL_API_PORT ?= 3000
 LOCAL_AWS_PORT ?= 4566
 ENV ?= default
 
-.PHONY: help install install-tools local seed test lint bench build deploy schemas openapi clean
+.PHONY: help install install-tools local seed test fuzz lint bench build deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (API on :$(LOCAL_API_PORT), AWS on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
+	@echo "make fuzz     schemathesis over the whole API as three callers, >= 10,000 requests (before a release)"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
@@ -55,6 +56,10 @@ seed: install
 test: install
 	@$(PY) -m pytest
 
+# The deep pass of the API fuzzing (`make test` runs a short one): FUZZ_ARGS="--examples 100 --seed 7".
+fuzz: install
+	@$(PY) -m tests.fuzz $(FUZZ_ARGS)
+
 lint: install install-tools
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/cfn-lint template.yaml
@@ -87,4 +92,4 @@ deploy: build
 	@$(TOOLS_VENV)/bin/sam deploy --config-env $(ENV)
 
 clean:
-	rm -rf .aws-sam .localcloud bench-results .pytest_cache .ruff_cache
+	rm -rf .aws-sam .localcloud bench-results fuzz-results .pytest_cache .ruff_cache

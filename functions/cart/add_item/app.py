@@ -21,10 +21,23 @@ ERRORS = error_responses(
     404, 409, s404="No such SKU on sale, or no such anonymous cart",
     s409="Not enough stock, or the cart is full (50 lines, 99 units a line)",
 )
-CHECK_OUT = {"CheckOutTheCart": {"operationId": "startCheckout"}}
+SKU = "$request.body#/sku"
+CART_ID = "$response.header.X-Cart-Id"
+MY_CART = {
+    "CheckOutTheCart": {"operationId": "startCheckout"},
+    "ChangeTheLine": {"operationId": "setCartItemQuantity", "parameters": {"sku": SKU}},
+    "RemoveTheLine": {"operationId": "removeCartItem", "parameters": {"sku": SKU}},
+}
 ANONYMOUS_CART = {
-    "GetTheAnonymousCart": {"operationId": "getAnonymousCart", "parameters": {"header.x-cart-id": "$response.header.X-Cart-Id"}},
-    "MergeTheAnonymousCart": {"operationId": "mergeCart", "requestBody": {"cartId": "$response.header.X-Cart-Id"}},
+    "GetTheAnonymousCart": {"operationId": "getAnonymousCart", "parameters": {"header.x-cart-id": CART_ID}},
+    "ChangeTheAnonymousLine": {
+        "operationId": "setAnonymousCartItemQuantity", "parameters": {"sku": SKU, "header.x-cart-id": CART_ID},
+    },
+    "RemoveTheAnonymousLine": {
+        "operationId": "removeAnonymousCartItem", "parameters": {"sku": SKU, "header.x-cart-id": CART_ID},
+    },
+    "ClearTheAnonymousCart": {"operationId": "clearAnonymousCart", "parameters": {"header.x-cart-id": CART_ID}},
+    "MergeTheAnonymousCart": {"operationId": "mergeCart", "requestBody": {"cartId": CART_ID}},
 }
 
 
@@ -34,7 +47,7 @@ ANONYMOUS_CART = {
     tags=["cart"],
     operation_id="addCartItem",
     security=COGNITO,
-    responses={**cart_ok("My cart", anonymous=False, links=CHECK_OUT), **ERRORS},
+    responses={**cart_ok("My cart", anonymous=False, links=MY_CART), **ERRORS},
 )
 def add_item(body: AddItemBody):
     owner = user_owner(app)
@@ -47,13 +60,13 @@ def add_item(body: AddItemBody):
     tags=["cart"],
     operation_id="addAnonymousCartItem",
     responses={
-        **cart_ok("The anonymous cart named by X-Cart-Id", anonymous=True),
+        **cart_ok("The anonymous cart named by X-Cart-Id", anonymous=True, links=ANONYMOUS_CART),
         **cart_ok("A new anonymous cart: keep its X-Cart-Id", anonymous=True, status=201, links=ANONYMOUS_CART),
         **ERRORS,
     },
 )
-def add_anonymous_item(body: AddItemBody, cart_id: NewOrExistingCartIdHeader = None):
-    if cart_id is None:
+def add_anonymous_item(body: AddItemBody, cart_id: NewOrExistingCartIdHeader = ""):
+    if not cart_id:
         owner = carts.new_anonymous_owner()
         return cart_response(carts.add_item(owner, body.sku, body.quantity, create=True), owner, status=201)
     owner = anonymous_owner(cart_id)

@@ -14,14 +14,17 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Header
 
 from shop.cart.domain import CartOwner
-from shop.cart.models import CART_ID_HEADER, AnonymousCartId, CartView
+from shop.cart.models import ANONYMOUS_CART_ID_PATTERN, CART_ID_HEADER, AnonymousCartId, CartView
 from shop.http import current_user, json_response
 
 ANONYMOUS_PREFIX = "/cart/anonymous"
+ANONYMOUS_CART_ID_OR_NOTHING = f"^({ANONYMOUS_CART_ID_PATTERN[1:-1]})?$"
 _CART_ID = f"The anonymous cart's id, as answered in {CART_ID_HEADER} by the first anonymous add"
 CartIdHeader = Annotated[AnonymousCartId, Header(alias=CART_ID_HEADER, description=_CART_ID)]
+# Absent or empty starts a new cart (a header is a string, never null: no `| None` in the schema).
 NewOrExistingCartIdHeader = Annotated[
-    AnonymousCartId | None, Header(alias=CART_ID_HEADER, description=f"{_CART_ID}; none starts a new cart")
+    str,
+    Header(alias=CART_ID_HEADER, pattern=ANONYMOUS_CART_ID_OR_NOTHING, description=f"{_CART_ID}; none starts a new cart"),
 ]
 
 _NO_STORE = {"description": "no-store: carts are never cached", "required": True, "schema": {"type": "string"}}

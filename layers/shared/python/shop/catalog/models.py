@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shop.fields import Integer, TrimmedText
 
@@ -39,7 +39,8 @@ ImageUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_lengt
 
 
 class ProductInput(BaseModel):
-    """Body of POST /products and PUT /products/{productId} (PUT replaces every editable field)."""
+    """Body of POST /products and PUT /products/{productId} (PUT replaces every editable field).
+    A product is on sale from its creation until DELETE retires it: `active` is not the client's to set."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -50,7 +51,6 @@ class ProductInput(BaseModel):
     price: PriceCents
     currency: Currency = "USD"
     imageUrl: ImageUrl | None = None
-    active: StrictBool = True
 
 
 class Product(BaseModel):

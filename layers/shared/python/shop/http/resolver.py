@@ -53,13 +53,19 @@ class ShopResolver(APIGatewayRestResolver):
     def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[..., Any]:
         """Powertools' route(), plus: the access it implies (an admin function's routes are admin only,
         a route with `security` needs a signed-in caller) and the edge's answers in its `responses`."""
-        arguments = _ROUTE_SIGNATURE.bind(self, rule, method, *args, **kwargs).arguments
+        bound = _ROUTE_SIGNATURE.bind(self, rule, method, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = bound.arguments
         arguments.pop("self")
-        if self.admin and not arguments.get("security"):
+        if self.admin and not arguments["security"]:
             arguments["security"] = COGNITO
-        access = Access.ADMIN if self.admin else Access.SIGNED_IN if arguments.get("security") else Access.PUBLIC
+        access = Access.ADMIN if self.admin else Access.SIGNED_IN if arguments["security"] else Access.PUBLIC
+        given = dict(arguments["responses"] or {})
+        if not any(200 <= int(status) < 300 for status in given):
+            # Powertools documents the return annotation as the success only when no responses are given
+            given[arguments["status_code"]] = {"description": arguments["response_description"]}
         documented = edge_responses(signed_in=access is not Access.PUBLIC, admin=access is Access.ADMIN)
-        arguments["responses"] = {**documented, **(arguments.get("responses") or {})}
+        arguments["responses"] = {**documented, **given}
         path = rule.rstrip("/")  # as APIGatewayRestResolver registers it
         pattern = re.compile("^" + _PARAMETER.sub("[^/]+", re.escape(path)) + "/*$")
         for verb in [method] if isinstance(method, str) else method:

@@ -102,8 +102,8 @@ class UserService:
         if not update.model_fields_set:
             return current  # {} changes nothing
         changes = {name: getattr(update, name) for name in update.model_fields_set}
-        if update.addresses is not None:
-            changes["addresses"] = _normalised_addresses(update.addresses)
+        if "addresses" in changes:  # null clears them, as it clears name or phone
+            changes["addresses"] = _normalised_addresses(update.addresses or [])
         updated = current.model_copy(
             update={**changes, "version": current.version + 1, "updatedAt": self._clock()}
         )
