@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from localcloud.gateway.templates import error_context, render
@@ -153,3 +153,43 @@ def test_required_headers_are_declared():
                          ("/cart/anonymous/items/{sku}", "patch"), ("/cart/anonymous/items/{sku}", "delete")]:
         assert header(path, method) == {"x-cart-id": True}, (method, path)
     assert header("/cart/anonymous/items", "post") == {"x-cart-id": False}  # none starts a new cart
+
+
+def _patterns(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(value) for value in node))
+    return set()
+
+
+TRICKY = ["", " ", "\t", "\r", "\n", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u200b", "\ufeff", "\x00", "é", "😀"]
+
+
+@pytest.mark.parametrize("pattern", sorted(_patterns(DOCUMENT)))
+def test_the_functions_and_the_document_read_every_pattern_alike(pattern: str):
+    """pydantic (the functions) and the JSON Schema validator the fuzzer trusts must agree on each pattern,
+    or schema-valid requests get refused (and the reverse): spell classes out instead of \\s, \\S or `.`."""
+    import jsonschema_rs
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from pydantic import StringConstraints, TypeAdapter, ValidationError
+
+    schema_reads = jsonschema_rs.Draft202012Validator({"type": "string", "pattern": pattern}).is_valid
+    function = TypeAdapter(Annotated[str, StringConstraints(pattern=pattern)])
+
+    def function_reads(text: str) -> bool:
+        try:
+            function.validate_python(text)
+        except ValidationError:
+            return False
+        return True
+
+    @settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern, fullmatch=True), st.sampled_from(TRICKY), st.integers(0, 2))
+    def agree(example: str, tricky: str, where: int) -> None:
+        probe = [tricky + example, example[: len(example) // 2] + tricky + example[len(example) // 2:], example + tricky][where]
+        assert schema_reads(probe) == function_reads(probe), f"{pattern!r} reads {probe!r} differently"
+
+    agree()

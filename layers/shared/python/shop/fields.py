@@ -3,7 +3,7 @@
 The API document is generated from these models and fuzzed against the running API, so a type may
 not be stricter or looser than its schema: no coercion the schema does not show ("3" for 3), no
 normalisation that changes what a constraint sees (stripping before a length check). Patterns are
-read by the same Rust regex engine in pydantic and in the fuzzer's validator (`$` is the end).
+read alike by pydantic and by the fuzzer's validator when they spell out their classes (`$` is the end).
 """
 
 from __future__ import annotations
@@ -28,8 +28,12 @@ def Integer(*, ge: int | None = None, gt: int | None = None, le: int | None = No
     ]
 
 
+# Character classes spelled out: `\s`, `\S` and `.` differ between pydantic's regex engine and the JSON
+# Schema (ECMA-262) reading of the fuzzer's validator (U+0085, U+FEFF, line separators).
+NOT_SPACE = r"[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+NOT_LINE_BREAK = r"[^\n\r\u2028\u2029]"
 # Text that starts and ends with a visible character (no silent stripping), on one line.
-TRIMMED_LINE_PATTERN = r"^\S(.*\S)?$"
+TRIMMED_LINE_PATTERN = rf"^{NOT_SPACE}({NOT_LINE_BREAK}*{NOT_SPACE})?$"
 
 
 def TrimmedText(max_length: int) -> Any:  # noqa: N802

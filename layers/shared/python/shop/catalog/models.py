@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shop.fields import Integer, TrimmedText
+from shop.fields import NOT_SPACE, Integer, TrimmedText
 
 # The known categories: a closed set keeps category pages (the byCategory GSI) meaningful.
 CATEGORIES: tuple[str, ...] = (
@@ -35,7 +35,7 @@ Sku = Annotated[str, StringConstraints(pattern=SKU_PATTERN)]
 ProductName = TrimmedText(200)
 Description = Annotated[str, StringConstraints(max_length=5000)]
 PriceCents = Integer(gt=0, le=MAX_PRICE_CENTS, description="Price in integer cents")
-ImageUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2048)]
+ImageUrl = Annotated[str, StringConstraints(pattern=rf"^https?://{NOT_SPACE}+$", max_length=2048)]
 
 
 class ProductInput(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, ValidationError
 
-from shop.fields import TrimmedText
+from shop.fields import NOT_LINE_BREAK, NOT_SPACE, TrimmedText
 from shop.users.countries import ISO_3166_ALPHA2
 
 MAX_ADDRESSES = 20
@@ -25,7 +25,9 @@ Email = Annotated[
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]  # signing in: whatever was set
 # The user pool's policy (template.yaml) and Cognito's own rule (no space at either end), as one pattern:
 # a lowercase letter and a digit somewhere, visible characters at both ends, one line.
-NEW_PASSWORD_PATTERN = r"^(\S.*)?([a-z].*[0-9]|[0-9].*[a-z])(.*\S)?$"
+NEW_PASSWORD_PATTERN = (
+    rf"^({NOT_SPACE}{NOT_LINE_BREAK}*)?([a-z]{NOT_LINE_BREAK}*[0-9]|[0-9]{NOT_LINE_BREAK}*[a-z])({NOT_LINE_BREAK}*{NOT_SPACE})?$"
+)
 NewPassword = Annotated[
     str,
     StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH, pattern=NEW_PASSWORD_PATTERN),
