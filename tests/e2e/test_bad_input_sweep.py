@@ -96,11 +96,14 @@ def test_a_body_that_is_not_utf8_gets_400_from_every_route(http, customer_header
 
 
 def test_bad_bodies_on_every_route_are_4xx_with_the_error_body(http, admin_headers) -> None:
+    optional_only = {"PATCH /me"}  # every field optional: {} is a valid (empty) change there
     for method, path, takes_body in routes(http):
         if not takes_body or path == "/payments/webhook":
             continue
         url = fill(path, "BOOK-0001" if "sku" in path else "does-not-exist")
         for name, body in BAD_BODIES:
+            if name == "empty object" and f"{method} {path}" in optional_only:
+                continue
             headers = {**admin_headers, "Content-Type": "application/json", "Idempotency-Key": "sweep-bad-body",
                        "X-Cart-Id": "00000000-0000-4000-8000-000000000000"}
             response = http.request(method, url, content=body, headers=headers)

@@ -22,7 +22,7 @@ conftest.STARTUP_TIMEOUT_S = max(conftest.STARTUP_TIMEOUT_S, 240)  # a loaded 2-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--examples", type=int, default=60, help="test cases per operation and phase (default 60)")
+    parser.add_argument("--examples", type=int, default=100, help="test cases per operation and phase (default 100)")
     parser.add_argument("--seed", type=int, default=int(time.time()), help="schemathesis' seed (default: now)")
     parser.add_argument("--min-requests", type=int, default=10_000, help="fail below this many requests in all")
     parser.add_argument("--out", type=Path, default=ROOT / "fuzz-results", help="schemathesis' reports go here")

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schemathesis_run import Identity, failure_report, run, sign_up
+
+from tests.fuzz.schemathesis_run import Identity, failure_report, run, sign_up
 
 # Few examples per operation: the coverage phase still walks every schema edge, and the stateful
 # phase every link; the whole pass stays well under the 3 minutes it may take.

@@ -39,7 +39,7 @@ def document() -> tuple[dict[str, Any], str]:
 
 @functools.cache
 def swagger_page() -> str:
-    # enable_swagger() would show this function's own routes, not the shipped document of every function
+    # Powertools lacks a public way to give enable_swagger() a document: it would show this function's routes
     return generate_swagger_html(
         spec=document_text().replace("</", "<\\/"),  # the JSON sits in a <script>
         swagger_js=(SWAGGER_ASSETS / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),

@@ -47,9 +47,10 @@ class ShopResolver(APIGatewayRestResolver):
     def __init__(self, *, admin: bool = False, **options: Any) -> None:
         super().__init__(**options)
         self.admin = admin
-        self._access: dict[tuple[str, str], Access] = {}
-        self._rules: list[tuple[re.Pattern[str], str]] = []
+        self._route_access: dict[tuple[str, str], Access] = {}
+        self._route_patterns: list[tuple[re.Pattern[str], str]] = []
 
+    # Powertools lacks a hook for defaults every route gets (responses, access): its public decorator it is.
     def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[..., Any]:
         """Powertools' route(), plus: the access it implies (an admin function's routes are admin only,
         a route with `security` needs a signed-in caller) and the edge's answers in its `responses`."""
@@ -69,17 +70,18 @@ class ShopResolver(APIGatewayRestResolver):
         path = rule.rstrip("/")  # as APIGatewayRestResolver registers it
         pattern = re.compile("^" + _PARAMETER.sub("[^/]+", re.escape(path)) + "/*$")
         for verb in [method] if isinstance(method, str) else method:
-            self._access[(verb.upper(), _openapi_path(path))] = access
-            self._rules.append((pattern, verb.upper()))
+            self._route_access[(verb.upper(), _openapi_path(path))] = access
+            self._route_patterns.append((pattern, verb.upper()))
         return super().route(**arguments)
 
     def access_of(self, method: str, route: str) -> Access:
         """Who may call `method route` (PUBLIC for what no route declares: the 404/405 answers)."""
-        return self._access.get((method.upper(), route), Access.PUBLIC)
+        return self._route_access.get((method.upper(), route), Access.PUBLIC)
 
+    # Powertools lacks a public "methods of this path": the resolver keeps its own patterns of its routes.
     def allowed_methods(self, path: str) -> list[str]:
         """Methods registered for `path` (to tell 405 from 404)."""
-        return sorted({method for pattern, method in self._rules if pattern.match(path)})
+        return sorted({method for pattern, method in self._route_patterns if pattern.match(path)})
 
 
 def _echo_correlation_id(app: Any, next_middleware: Callable[[Any], Response]) -> Response:
@@ -92,6 +94,7 @@ def create_app(*, admin: bool = False, max_body_bytes: int | None = None, **reso
         if option in resolver_options:
             raise TypeError(f"create_app sets {option} itself")
     limit = max_body_bytes if max_body_bytes is not None else env_int("MAX_BODY_BYTES", MAX_BODY_BYTES_DEFAULT)
+    # Powertools lacks a hook to run a middleware before its validation: it is off, and its middlewares are placed
     app = ShopResolver(
         admin=admin, serializer=dumps, json_body_deserializer=strict_json_loads, enable_validation=False,
         **resolver_options,
