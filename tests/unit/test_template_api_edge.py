@@ -61,6 +61,7 @@ def mock_for(path: str, allowed: list[str]) -> str:
               responses: {{'405': {{description: Method not allowed, headers: {{Allow: {{schema: {{type: string}}}}}}}}}}
               x-amazon-apigateway-integration:
                 type: mock
+                passthroughBehavior: never
                 requestTemplates: {{application/json: '{{"statusCode": 405}}'}}
                 responses:
                   default:
@@ -83,6 +84,7 @@ def test_every_path_has_a_405_mock_listing_exactly_its_methods():
         method = paths[path]["x-amazon-apigateway-any-method"]
         default = method["x-amazon-apigateway-integration"]["responses"]["default"]
         assert method["security"] == [{"NONE": []}], path  # 405 whoever asks, as the function itself would
+        assert method["x-amazon-apigateway-integration"]["passthroughBehavior"] == "never", path
         assert default["statusCode"] == "405"
         assert default["responseParameters"] == {"method.response.header.Allow": f"'{', '.join(allowed)}'"}, (
             f"{path}: fix its mock to" + mock_for(path, allowed)

@@ -80,6 +80,14 @@ def test_a_known_paths_other_methods_answer_405_from_the_templates_any_mock(gw, 
     assert gw.invoker.calls == []
 
 
+def test_the_405_mock_takes_only_what_it_has_a_template_for(gw):
+    response = gw.client.request("TRACE", "/health", content=b"x", headers={"Content-Type": "text/plain"})
+
+    assert response.status_code == 415  # passthroughBehavior never
+    assert response.json() == gateway_error("UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type")
+    assert gw.client.request("TRACE", "/health", headers={"Content-Type": "application/json"}).status_code == 405
+
+
 def test_a_body_over_api_gateways_10_mb_answers_413_unread(gw):
     response = gw.client.post("/items", content=b"x" * (10 * 1024 * 1024 + 1))
 

@@ -49,6 +49,7 @@ DEFAULT_ISSUER = "https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 _ERRORS: dict[str, tuple[int, str, str]] = {
     "MISSING_AUTHENTICATION_TOKEN": (403, "Missing Authentication Token", "MissingAuthenticationTokenException"),
     "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLargeException"),
+    "UNSUPPORTED_MEDIA_TYPE": (415, "Unsupported Media Type", "UnsupportedMediaTypeException"),
     "UNAUTHORIZED": (401, "Unauthorized", "UnauthorizedException"),
     "INVALID_API_KEY": (403, "Forbidden", "ForbiddenException"),
     "THROTTLED": (429, "Too Many Requests", "TooManyRequestsException"),
@@ -259,6 +260,10 @@ class LocalApiGateway:
 
         if operation.mock is not None:
             mock = operation.mock
+            # API Gateway takes a request without Content-Type as application/json
+            media_type = (_get(headers, "Content-Type") or "application/json").split(";", 1)[0].strip().lower()
+            if mock.passthrough == "never" and media_type not in mock.request_media_types:
+                raise _Reject("UNSUPPORTED_MEDIA_TYPE")
             mock_headers = [(k.encode(), v.encode()) for k, v in mock.headers]
             mock_headers.append((b"content-type", b"application/json"))
             mock_headers.append((b"x-amzn-requestid", request.request_id.encode()))

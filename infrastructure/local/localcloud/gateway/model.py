@@ -46,6 +46,8 @@ class MockResponse:
     status: int
     headers: tuple[tuple[str, str], ...]
     template: str
+    request_media_types: tuple[str, ...] = ()  # the request templates' content types
+    passthrough: str = "when_no_match"  # "never": a request of another content type answers 415
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,13 @@ def _mock_response(integration: dict[str, Any]) -> MockResponse:
             headers.append((key[len(prefix) :], str(value).strip("'")))
     templates = default.get("responseTemplates") or {}
     template = str(templates.get("application/json", ""))
-    return MockResponse(status=int(default.get("statusCode", 200)), headers=tuple(headers), template=template)
+    return MockResponse(
+        status=int(default.get("statusCode", 200)),
+        headers=tuple(headers),
+        template=template,
+        request_media_types=tuple(str(t).lower() for t in (integration.get("requestTemplates") or {})),
+        passthrough=str(integration.get("passthroughBehavior", "when_no_match")).lower(),
+    )
 
 
 def _stage_of(stack: Stack, api: Resource) -> Resource | None:
