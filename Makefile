@@ -27,11 +27,12 @@ FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(wildcard
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help install install-tools frontend browsers local seed test lint bench build deploy schemas openapi clean
+.PHONY: help install install-tools frontend browsers local seed test fuzz lint bench build deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (storefront on :$(LOCAL_WEB_PORT), API on :$(LOCAL_API_PORT), AWS and console on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
+	@echo "make fuzz     schemathesis over the whole API as three callers, >= 10,000 requests (before a release)"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
@@ -87,6 +88,10 @@ test: install frontend browsers
 	@cd $(FRONTEND) && npx vitest run --reporter=dot
 	@$(PY) -m pytest
 
+# The deep pass of the API fuzzing (`make test` runs a short one): FUZZ_ARGS="--examples 100 --seed 7".
+fuzz: install
+	@$(PY) -m tests.fuzz $(FUZZ_ARGS)
+
 lint: install install-tools
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/cfn-lint template.yaml
@@ -119,4 +124,4 @@ deploy: build
 	@$(TOOLS_VENV)/bin/sam deploy --config-env $(ENV)
 
 clean:
-	rm -rf .aws-sam .localcloud bench-results .pytest_cache .ruff_cache $(FRONTEND)/dist $(FRONTEND)/dist-console $(FRONTEND)/node_modules
+	rm -rf .aws-sam .localcloud bench-results fuzz-results .pytest_cache .ruff_cache $(FRONTEND)/dist $(FRONTEND)/dist-console $(FRONTEND)/node_modules

@@ -137,25 +137,21 @@ def load_resolver(app_file: Path, environment: dict[str, str] | None = None) -> 
     return resolver if callable(getattr(resolver, "get_openapi_schema", None)) else None
 
 
-def _drop_bare_response_returns(resolver: Any) -> list[str]:
-    """Forget `-> Response` return annotations (they document nothing and Powertools cannot build a
-    schema from them); returns the routes changed, so the build can say so."""
-    from aws_lambda_powertools.event_handler import Response
-
-    changed = []
-    for route in [*resolver._static_routes, *resolver._dynamic_routes]:
-        annotations = getattr(route.func, "__annotations__", {})
-        if annotations.get("return") in ("Response", Response):
-            del annotations["return"]
-            route._dependant = None  # built lazily from the annotations: rebuild without it
-            changed.append(f"{route.method} {route.path}")
-    return changed
+def bare_response_returns(app_file: Path) -> list[str]:
+    """Handlers annotated `-> Response`: Powertools can build no schema from it (and with validation on
+    it fails at run time); the build refuses them (use Response[Model] or no annotation)."""
+    tree = ast.parse(app_file.read_text(encoding="utf-8"), filename=str(app_file))
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.decorator_list
+        and isinstance(node.returns, ast.Name | ast.Attribute) and ast.unparse(node.returns).endswith("Response")
+    ]
 
 
 def _schema_of(resolver: Any) -> dict[str, Any]:
-    from aws_lambda_powertools.event_handler.openapi.merge import _model_to_dict
-
-    return _model_to_dict(resolver.get_openapi_schema(title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES))
+    # through Powertools' own JSON serialiser: the document as the merge will see it
+    return json.loads(resolver.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=SECURITY_SCHEMES))
 
 
 def build_document(root: Path = ROOT) -> dict[str, Any]:
@@ -180,9 +176,10 @@ def build_document(root: Path = ROOT) -> dict[str, Any]:
         resolver = load_resolver(app_file, environments.get(app_file.parent.resolve()))
         if resolver is None:
             continue
-        for route in _drop_bare_response_returns(resolver):
-            print(f"openapi: warning: {app_file.relative_to(root)} {route}: bare `-> Response` return annotation "
-                  "ignored (with validation on it also fails at run time: use Response[Model] or none)", file=sys.stderr)
+        bare = bare_response_returns(app_file)
+        if bare:
+            raise DocumentError(f"{app_file.relative_to(root)} {', '.join(bare)}: a bare `-> Response` return "
+                                "annotation documents nothing: use Response[Model] or no annotation")
         try:
             schema = _schema_of(resolver)
         except Exception as exc:  # name the function: Powertools' own message does not

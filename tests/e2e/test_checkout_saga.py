@@ -117,9 +117,9 @@ def test_the_same_idempotency_key_twice_makes_one_order_and_one_charge(shop: Sho
 def test_checkout_refuses_a_missing_key_and_an_empty_cart(shop: Shop):
     buyer = shop.sign_up()
     no_key = shop.api("POST", "/checkout", buyer, json={"paymentMethodId": shop.tokenize()})
-    assert no_key.status_code == 400 and no_key.json()["error"]["code"] == "IDEMPOTENCY_KEY_REQUIRED"
+    assert no_key.status_code == 422 and no_key.json()["error"]["details"][0]["field"] == "header.idempotency-key"
     empty = shop.checkout(buyer)
-    assert empty.status_code == 422 and empty.json()["error"]["code"] == "EMPTY_CART"
+    assert empty.status_code == 409 and empty.json()["error"]["code"] == "EMPTY_CART"
     assert shop.api("POST", "/checkout", headers={"Idempotency-Key": "k"}, json={}).status_code == 401
     bad = shop.api("POST", "/checkout", buyer, headers={"Idempotency-Key": "k"}, json={"paymentMethodId": "4242"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "VALIDATION_FAILED"

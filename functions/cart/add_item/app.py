@@ -9,16 +9,36 @@ from __future__ import annotations
 from typing import Any
 
 from shop.apidoc import COGNITO, error_responses
-from shop.cart.api import anonymous_owner, cart_response, user_owner
-from shop.cart.models import AddItemBody, CartView
+from shop.cart.api import NewOrExistingCartIdHeader, anonymous_owner, cart_ok, cart_response, user_owner
+from shop.cart.models import AddItemBody
 from shop.cart.service import CartService
 from shop.http import create_app
 from shop.observability import instrument
 
 app = create_app()
 carts = CartService()
-OK = {200: {"description": "The cart", "content": {"application/json": {"model": CartView}}}}
-ERRORS = error_responses(400, 404, 409, 413, 422)
+ERRORS = error_responses(
+    404, 409, s404="No such SKU on sale, or no such anonymous cart",
+    s409="Not enough stock, or the cart is full (50 lines, 99 units a line)",
+)
+SKU = "$request.body#/sku"
+CART_ID = "$response.header.X-Cart-Id"
+MY_CART = {
+    "CheckOutTheCart": {"operationId": "startCheckout"},
+    "ChangeTheLine": {"operationId": "setCartItemQuantity", "parameters": {"sku": SKU}},
+    "RemoveTheLine": {"operationId": "removeCartItem", "parameters": {"sku": SKU}},
+}
+ANONYMOUS_CART = {
+    "GetTheAnonymousCart": {"operationId": "getAnonymousCart", "parameters": {"header.x-cart-id": CART_ID}},
+    "ChangeTheAnonymousLine": {
+        "operationId": "setAnonymousCartItemQuantity", "parameters": {"sku": SKU, "header.x-cart-id": CART_ID},
+    },
+    "RemoveTheAnonymousLine": {
+        "operationId": "removeAnonymousCartItem", "parameters": {"sku": SKU, "header.x-cart-id": CART_ID},
+    },
+    "ClearTheAnonymousCart": {"operationId": "clearAnonymousCart", "parameters": {"header.x-cart-id": CART_ID}},
+    "MergeTheAnonymousCart": {"operationId": "mergeCart", "requestBody": {"cartId": CART_ID}},
+}
 
 
 @app.post(
@@ -27,7 +47,7 @@ ERRORS = error_responses(400, 404, 409, 413, 422)
     tags=["cart"],
     operation_id="addCartItem",
     security=COGNITO,
-    responses={**OK, **error_responses(401), **ERRORS},
+    responses={**cart_ok("My cart", anonymous=False, links=MY_CART), **ERRORS},
 )
 def add_item(body: AddItemBody):
     owner = user_owner(app)
@@ -36,16 +56,20 @@ def add_item(body: AddItemBody):
 
 @app.post(
     "/cart/anonymous/items",
-    summary="Add an item to an anonymous cart (new one without X-Cart-Id)",
+    summary="Add an item to an anonymous cart (a new one without X-Cart-Id)",
     tags=["cart"],
     operation_id="addAnonymousCartItem",
-    responses={**OK, 201: {"description": "A new anonymous cart (X-Cart-Id)"}, **ERRORS},
+    responses={
+        **cart_ok("The anonymous cart named by X-Cart-Id", anonymous=True, links=ANONYMOUS_CART),
+        **cart_ok("A new anonymous cart: keep its X-Cart-Id", anonymous=True, status=201, links=ANONYMOUS_CART),
+        **ERRORS,
+    },
 )
-def add_anonymous_item(body: AddItemBody):
-    owner = anonymous_owner(app, required=False)
-    if owner is None:
+def add_anonymous_item(body: AddItemBody, cart_id: NewOrExistingCartIdHeader = ""):
+    if not cart_id:
         owner = carts.new_anonymous_owner()
         return cart_response(carts.add_item(owner, body.sku, body.quantity, create=True), owner, status=201)
+    owner = anonymous_owner(cart_id)
     return cart_response(carts.add_item(owner, body.sku, body.quantity), owner)
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from shop.apidoc import COGNITO, error_responses
-from shop.cart.api import anonymous_owner, cart_response, user_owner
-from shop.cart.models import CartView
+from shop.cart.api import CartIdHeader, anonymous_owner, cart_ok, cart_response, user_owner
 from shop.cart.service import CartService
 from shop.http import create_app
 from shop.observability import instrument
 
 app = create_app()
 carts = CartService()
-OK = {200: {"description": "The (empty) cart", "content": {"application/json": {"model": CartView}}}}
 
 
 @app.delete(
@@ -22,7 +20,7 @@ OK = {200: {"description": "The (empty) cart", "content": {"application/json": {
     tags=["cart"],
     operation_id="clearCart",
     security=COGNITO,
-    responses={**OK, **error_responses(401)},
+    responses=cart_ok("My (empty) cart", anonymous=False),
 )
 def clear_cart():
     owner = user_owner(app)
@@ -34,10 +32,10 @@ def clear_cart():
     summary="Clear an anonymous cart (X-Cart-Id)",
     tags=["cart"],
     operation_id="clearAnonymousCart",
-    responses={**OK, **error_responses(400, 404, 422)},
+    responses={**cart_ok("The (empty) anonymous cart", anonymous=True), **error_responses(404)},
 )
-def clear_anonymous_cart():
-    owner = anonymous_owner(app)
+def clear_anonymous_cart(cart_id: CartIdHeader):
+    owner = anonymous_owner(cart_id)
     return cart_response(carts.clear(owner), owner)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from shop.apidoc import COGNITO, error_responses
-from shop.cart.api import cart_response, user_owner
-from shop.cart.models import CartView, MergeBody
+from shop.cart.api import cart_ok, cart_response, user_owner
+from shop.cart.models import MergeBody
 from shop.cart.service import CartService
 from shop.http import create_app
 from shop.observability import instrument
@@ -22,11 +22,8 @@ carts = CartService()
     operation_id="mergeCart",
     security=COGNITO,
     responses={
-        200: {
-            "description": "My cart after the merge (`dropped`: SKUs that did not fit)",
-            "content": {"application/json": {"model": CartView}},
-        },
-        **error_responses(400, 401, 404, 413, 422),
+        **cart_ok("My cart after the merge (`dropped`: SKUs that did not fit)", anonymous=False),
+        **error_responses(404, s404="No such anonymous cart"),
     },
 )
 def merge_cart(body: MergeBody):

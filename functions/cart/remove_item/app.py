@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop.apidoc import COGNITO, error_responses
-from shop.cart.api import anonymous_owner, cart_response, user_owner
-from shop.cart.models import CartView
+from shop.cart.api import CartIdHeader, anonymous_owner, cart_ok, cart_response, user_owner
 from shop.cart.service import CartService
 from shop.catalog.models import SKU_PATTERN
 from shop.http import create_app
@@ -16,7 +15,7 @@ from shop.observability import instrument
 app = create_app()
 carts = CartService()
 SKU = Path(pattern=SKU_PATTERN)
-OK = {200: {"description": "The cart", "content": {"application/json": {"model": CartView}}}}
+NOT_FOUND = error_responses(404, s404="No such line in the cart (or no such anonymous cart)")
 
 
 @app.delete(
@@ -25,7 +24,7 @@ OK = {200: {"description": "The cart", "content": {"application/json": {"model":
     tags=["cart"],
     operation_id="removeCartItem",
     security=COGNITO,
-    responses={**OK, **error_responses(401, 404, 422)},
+    responses={**cart_ok("My cart", anonymous=False), **NOT_FOUND},
 )
 def remove_item(sku: Annotated[str, SKU]):
     owner = user_owner(app)
@@ -37,10 +36,10 @@ def remove_item(sku: Annotated[str, SKU]):
     summary="Remove a line (anonymous cart)",
     tags=["cart"],
     operation_id="removeAnonymousCartItem",
-    responses={**OK, **error_responses(400, 404, 422)},
+    responses={**cart_ok("The anonymous cart", anonymous=True), **NOT_FOUND},
 )
-def remove_anonymous_item(sku: Annotated[str, SKU]):
-    owner = anonymous_owner(app)
+def remove_anonymous_item(sku: Annotated[str, SKU], cart_id: CartIdHeader):
+    owner = anonymous_owner(cart_id)
     return cart_response(carts.remove_item(owner, sku), owner)
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop.apidoc import COGNITO, error_responses
-from shop.cart.api import anonymous_owner, cart_response, user_owner
-from shop.cart.models import CartView, SetQuantityBody
+from shop.cart.api import CartIdHeader, anonymous_owner, cart_ok, cart_response, user_owner
+from shop.cart.models import SetQuantityBody
 from shop.cart.service import CartService
 from shop.catalog.models import SKU_PATTERN
 from shop.http import create_app
@@ -16,8 +16,9 @@ from shop.observability import instrument
 app = create_app()
 carts = CartService()
 SKU = Path(pattern=SKU_PATTERN)
-OK = {200: {"description": "The cart", "content": {"application/json": {"model": CartView}}}}
-ERRORS = error_responses(400, 404, 409, 413, 422)
+ERRORS = error_responses(
+    404, 409, s404="No such line in the cart (or no such anonymous cart)", s409="Not enough stock",
+)
 
 
 @app.patch(
@@ -26,7 +27,7 @@ ERRORS = error_responses(400, 404, 409, 413, 422)
     tags=["cart"],
     operation_id="setCartItemQuantity",
     security=COGNITO,
-    responses={**OK, **error_responses(401), **ERRORS},
+    responses={**cart_ok("My cart", anonymous=False), **ERRORS},
 )
 def set_quantity(sku: Annotated[str, SKU], body: SetQuantityBody):
     owner = user_owner(app)
@@ -38,10 +39,10 @@ def set_quantity(sku: Annotated[str, SKU], body: SetQuantityBody):
     summary="Change a line's quantity (anonymous cart)",
     tags=["cart"],
     operation_id="setAnonymousCartItemQuantity",
-    responses={**OK, **ERRORS},
+    responses={**cart_ok("The anonymous cart", anonymous=True), **ERRORS},
 )
-def set_anonymous_quantity(sku: Annotated[str, SKU], body: SetQuantityBody):
-    owner = anonymous_owner(app)
+def set_anonymous_quantity(sku: Annotated[str, SKU], body: SetQuantityBody, cart_id: CartIdHeader):
+    owner = anonymous_owner(cart_id)
     return cart_response(carts.set_quantity(owner, sku, body.quantity), owner)
 
 

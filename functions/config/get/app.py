@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.apidoc import cacheable_ok
 from shop.client_config import ClientConfig, client_config_from_env
 from shop.http import cacheable, create_app
 from shop.observability import instrument
@@ -20,12 +21,9 @@ MAX_AGE = 300
     summary="Public client settings",
     tags=["config"],
     operation_id="getConfig",
-    responses={
-        200: {"description": "The settings (ETag, Cache-Control)", "content": {"application/json": {"model": ClientConfig}}},
-        304: {"description": "Not modified (If-None-Match matched)"},
-    },
+    responses=cacheable_ok("The settings (ETag, Cache-Control)", ClientConfig),
 )
-def get_config():  # no return annotation: Powertools would model Response
+def get_config():  # no return annotation: see json_response
     return cacheable(app, config, max_age=MAX_AGE)
 
 

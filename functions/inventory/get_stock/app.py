@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop.apidoc import COGNITO, error_responses
 from shop.catalog.models import SKU_PATTERN
-from shop.http import create_app, current_user
+from shop.http import create_app
 from shop.inventory.models import Stock
 from shop.inventory.service import InventoryService
 from shop.observability import instrument
@@ -23,10 +23,12 @@ SKU = Path(pattern=SKU_PATTERN)
     tags=["inventory"],
     operation_id="getStock",
     security=COGNITO,
-    responses=error_responses(401, 404, 422),
+    responses={
+        200: {"description": "The SKU's stock", "content": {"application/json": {"model": Stock}}},
+        **error_responses(404),
+    },
 )
 def get_stock(sku: Annotated[str, SKU]) -> Stock:
-    current_user(app)
     return inventory.get_stock(sku, fresh=True)
 
 

@@ -5,20 +5,35 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.apidoc import COGNITO
+from shop.apidoc import COGNITO, error_responses
 from shop.http import create_app, current_user
 from shop.observability import instrument
+from shop.orders.models import ORDER_ID_PATTERN, OrderView
 from shop.orders.service import OrderService
 
 app = create_app()
 orders = OrderService()
 
 
-@app.get("/orders/<orderId>", summary="Get my order", tags=["orders"], operation_id="getOrder", security=COGNITO)
-def get_order(orderId: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$")]) -> dict[str, Any]:
+@app.get(
+    "/orders/<orderId>",
+    summary="Get my order",
+    tags=["orders"],
+    operation_id="getOrder",
+    security=COGNITO,
+    responses={
+        200: {
+            "description": "The order and its timeline",
+            "content": {"application/json": {"model": OrderView}},
+            "links": {"CancelTheOrder": {"operationId": "cancelOrder", "parameters": {"orderId": "$response.body#/orderId"}}},
+        },
+        **error_responses(404, s404="No such order of mine"),
+    },
+)
+def get_order(orderId: Annotated[str, Path(pattern=ORDER_ID_PATTERN)]) -> OrderView:
     view = orders.get_view(orderId, current_user(app).user_id)
     view.pop("userId", None)
-    return view
+    return OrderView.model_validate(view)
 
 
 @instrument

@@ -44,8 +44,10 @@ def process(event: dict[str, Any]) -> dict[str, Any]:
 
 
 @app.post("/payments/webhook", summary="Payment provider webhook", tags=["payments"], operation_id="paymentWebhook",
-          responses={200: {"description": "Received: applied, duplicate, ignored or mismatch (nothing changed)"},
-                     **error_responses(400, 401, 409)})
+          responses={200: {"description": "Received: applied, duplicate, ignored or mismatch (nothing changed)",
+                           "content": {"application/json": {"schema": {"type": "object"}}}},
+                     **error_responses(401, 409, s401="Signature missing, wrong or too old",
+                                       s409="The same event is being processed by another delivery")})
 def webhook() -> dict[str, Any]:
     raw = app.current_event.decoded_body or ""
     body = raw.encode() if isinstance(raw, str) else raw

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.apidoc import error_responses
-from shop.catalog.models import Product
+from shop.apidoc import cacheable_ok, error_responses
+from shop.catalog.models import PRODUCT_ID_PATTERN, Product
 from shop.catalog.service import CatalogService
 from shop.http import cacheable, create_app
 from shop.observability import instrument
@@ -22,13 +22,9 @@ MAX_AGE = 60
     summary="Get a product",
     tags=["products"],
     operation_id="getProduct",
-    responses={
-        200: {"description": "The product (ETag, Cache-Control)", "content": {"application/json": {"model": Product}}},
-        304: {"description": "Not modified (If-None-Match matched)"},
-        **error_responses(404, 422),
-    },
+    responses={**cacheable_ok("The product", Product), **error_responses(404)},
 )
-def get_product(productId: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]):
+def get_product(productId: Annotated[str, Path(pattern=PRODUCT_ID_PATTERN)]):
     product = catalog.require_product(productId)
     # the version changes with every write: a cheap strong validator
     return cacheable(app, product.model_dump(), max_age=MAX_AGE, etag=f'"{product.productId}.{product.version}"')

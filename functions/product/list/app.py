@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from shop.apidoc import error_responses
+from shop.apidoc import cacheable_ok, error_responses
+from shop.catalog.cursor import CURSOR_PATTERN
 from shop.catalog.models import Category, ProductPage
 from shop.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CatalogService
 from shop.http import cacheable, create_app
@@ -23,14 +24,15 @@ MAX_AGE = 30
     tags=["products"],
     operation_id="listProducts",
     responses={
-        200: {"description": "A page; pass nextCursor back as cursor", "content": {"application/json": {"model": ProductPage}}},
-        304: {"description": "Not modified (If-None-Match matched)"},
-        **error_responses(400, 422),
+        **cacheable_ok("A page; pass nextCursor back as cursor", ProductPage),
+        **error_responses(404, s404="The cursor is not one this API issued (for this category)"),
     },
 )
 def list_products(
     category: Annotated[Category | None, Query(description="One of the known categories")] = None,
-    cursor: Annotated[str | None, Query(max_length=1024, description="nextCursor of the previous page")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=1024, pattern=CURSOR_PATTERN, description="nextCursor of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ):
     page = catalog.list_products(category=category, cursor=cursor, limit=limit)

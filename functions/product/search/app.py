@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from shop.apidoc import error_responses
+from shop.apidoc import cacheable_ok
 from shop.catalog.models import ProductSearchResult
 from shop.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CatalogService
 from shop.http import cacheable, create_app
@@ -22,11 +22,7 @@ MAX_AGE = 30
     summary="Search products by words of their name or description",
     tags=["products"],
     operation_id="searchProducts",
-    responses={
-        200: {"description": "Matches, best first", "content": {"application/json": {"model": ProductSearchResult}}},
-        304: {"description": "Not modified (If-None-Match matched)"},
-        **error_responses(422),
-    },
+    responses=cacheable_ok("Matches, best first", ProductSearchResult),
 )
 def search_products(
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words; case and accents do not matter")],

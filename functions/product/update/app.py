@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from shop.apidoc import COGNITO, error_responses
-from shop.catalog.admin import admin_only
-from shop.catalog.models import Product, ProductInput
+from shop.apidoc import error_responses
+from shop.catalog.models import PRODUCT_ID_PATTERN, Product, ProductInput
 from shop.catalog.service import CatalogService
-from shop.http import create_app, require_admin
+from shop.http import create_app
 from shop.observability import instrument
 
-app = admin_only(create_app())
+app = create_app(admin=True)
 catalog = CatalogService()
 
 
@@ -21,13 +20,12 @@ catalog = CatalogService()
     summary="Replace a product (admin)",
     tags=["products"],
     operation_id="replaceProduct",
-    security=COGNITO,
-    responses=error_responses(400, 401, 403, 404, 409, 413, 422),
+    responses={
+        200: {"description": "The product as stored", "content": {"application/json": {"model": Product}}},
+        **error_responses(404, 409, s409="The SKU is taken, or the product changed meanwhile"),
+    },
 )
-def replace_product(
-    productId: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")], body: ProductInput
-) -> Product:
-    require_admin(app)
+def replace_product(productId: Annotated[str, Path(pattern=PRODUCT_ID_PATTERN)], body: ProductInput) -> Product:
     return catalog.replace(productId, body)
 
 

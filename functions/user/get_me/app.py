@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.apidoc import COGNITO, error_responses
+from shop.apidoc import COGNITO
 from shop.http import create_app, current_user
 from shop.observability import instrument
 from shop.users.models import UserProfile
@@ -20,7 +20,7 @@ users = UserService()
     tags=["profile"],
     operation_id="getMyProfile",
     security=COGNITO,
-    responses=error_responses(401),
+    responses={200: {"description": "My profile", "content": {"application/json": {"model": UserProfile}}}},
 )
 def get_me() -> UserProfile:
     principal = current_user(app)

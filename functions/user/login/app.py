@@ -19,7 +19,16 @@ users = UserService()
     summary="Sign in; use idToken as the Bearer token",
     tags=["auth"],
     operation_id="signIn",
-    responses=error_responses(400, 401, 413, 422),
+    responses={
+        200: {
+            "description": "Tokens (idToken is the Bearer token)",
+            "content": {"application/json": {"model": AuthTokens}},
+            "links": {"RefreshTheTokens": {
+                "operationId": "refreshTokens", "requestBody": {"refreshToken": "$response.body#/refreshToken"},
+            }},
+        },
+        **error_responses(401, s401="Email or password is wrong (one answer for every failure)"),
+    },
 )
 def sign_in(body: LoginRequest) -> AuthTokens:
     return users.sign_in(body.email, body.password)

@@ -19,7 +19,10 @@ users = UserService()
     summary="Refresh the id and access tokens",
     tags=["auth"],
     operation_id="refreshTokens",
-    responses=error_responses(400, 401, 413, 422),
+    responses={
+        200: {"description": "New id and access tokens", "content": {"application/json": {"model": AuthTokens}}},
+        **error_responses(401, s401="The refresh token is not valid"),
+    },
 )
 def refresh(body: RefreshRequest) -> AuthTokens:
     return users.refresh(body.refreshToken)

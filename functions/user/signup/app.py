@@ -20,8 +20,15 @@ users = UserService()
     tags=["auth"],
     operation_id="signUp",
     responses={
-        201: {"description": "Account created", "content": {"application/json": {"model": SignupResponse}}},
-        **error_responses(400, 409, 413, 422),
+        201: {
+            "description": "Account created",
+            "content": {"application/json": {"model": SignupResponse}},
+            "links": {"SignInWithTheNewAccount": {
+                "operationId": "signIn",
+                "requestBody": {"email": "$request.body#/email", "password": "$request.body#/password"},
+            }},
+        },
+        **error_responses(409, s409="An account with this email exists"),
     },
 )
 def sign_up(body: SignupRequest):

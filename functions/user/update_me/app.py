@@ -20,7 +20,10 @@ users = UserService()
     tags=["profile"],
     operation_id="updateMyProfile",
     security=COGNITO,
-    responses=error_responses(400, 401, 409, 413, 422),
+    responses={
+        200: {"description": "My profile after the change", "content": {"application/json": {"model": UserProfile}}},
+        **error_responses(409, s409="The profile changed meanwhile: read it again"),
+    },
 )
 def update_me(body: ProfileUpdate) -> UserProfile:
     principal = current_user(app)

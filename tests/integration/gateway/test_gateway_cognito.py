@@ -14,7 +14,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from gateway_support import REGION, GatewayRunner, free_port
+from gateway_support import REGION, GatewayRunner, free_port, gateway_error
 from localcloud.gateway import auth as gateway_auth
 from moto.server import ThreadedMotoServer
 from moto.utilities.utils import load_resource
@@ -94,7 +94,7 @@ def _sign_like_moto(cognito, **overrides):
 
 def _unauthorized(gw, headers):
     response = gw.client.get("/items/42", headers=headers)
-    return response.status_code == 401 and response.json() == {"message": "Unauthorized"}
+    return response.status_code == 401 and response.json() == gateway_error("UNAUTHORIZED", "Unauthorized")
 
 
 def test_valid_id_token_reaches_the_function_with_string_claims(gw, cognito):

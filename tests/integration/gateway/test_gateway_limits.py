@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway_support import function_name, resource_of_type
+from gateway_support import function_name, gateway_error, resource_of_type
 from localcloud.gateway.model import stable_api_key_value
 
 PARTNER = "/partner/orders"
@@ -32,7 +32,7 @@ def test_stage_throttling_answers_429_beyond_the_burst(make_stack, run_gateway):
     response = gw.client.get("/health")
 
     assert statuses == [200, 200, 200, 429, 429]
-    assert response.json() == {"message": "Too Many Requests"}
+    assert response.json() == gateway_error("TOO_MANY_REQUESTS", "Too Many Requests")
     assert len(gw.invoker.calls) == 3
 
 
@@ -85,8 +85,8 @@ def test_api_key_route_refuses_missing_and_unknown_keys_with_403(gw):
     missing = gw.client.get(PARTNER)
     unknown = gw.client.get(PARTNER, headers={"x-api-key": "not-a-key"})
 
-    assert missing.status_code == 403 and missing.json() == {"message": "Forbidden"}
-    assert unknown.status_code == 403 and unknown.json() == {"message": "Forbidden"}
+    assert missing.status_code == 403 and missing.json() == gateway_error("INVALID_API_KEY", "Forbidden")
+    assert unknown.status_code == 403 and unknown.json() == gateway_error("INVALID_API_KEY", "Forbidden")
     assert gw.invoker.calls == []
 
 
@@ -117,7 +117,7 @@ def test_usage_plan_throttle_answers_429_per_key(make_stack, run_gateway):
     statuses = _statuses(gw.client, PARTNER, 3, headers={"x-api-key": key})
 
     assert statuses == [200, 200, 429]
-    assert gw.client.get(PARTNER, headers={"x-api-key": key}).json() == {"message": "Too Many Requests"}
+    assert gw.client.get(PARTNER, headers={"x-api-key": key}).json() == gateway_error("TOO_MANY_REQUESTS", "Too Many Requests")
 
 
 def test_usage_plan_quota_answers_429_limit_exceeded(make_stack, run_gateway):
@@ -128,7 +128,7 @@ def test_usage_plan_quota_answers_429_limit_exceeded(make_stack, run_gateway):
     response = gw.client.get(PARTNER, headers={"x-api-key": key})
 
     assert statuses == [200, 200, 429]
-    assert response.json() == {"message": "Limit Exceeded"}
+    assert response.json() == gateway_error("QUOTA_EXCEEDED", "Limit Exceeded")
     assert response.headers["x-amzn-errortype"] == "LimitExceededException"
 
 

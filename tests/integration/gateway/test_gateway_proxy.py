@@ -8,7 +8,17 @@ import logging
 import time
 
 import pytest
-from gateway_support import ACCOUNT, API_ID, TinyResolver, function_name, load_template, ok_json, translate
+from gateway_support import (
+    ACCOUNT,
+    API_ID,
+    TinyResolver,
+    function_name,
+    gateway_error,
+    load_template,
+    ok_json,
+    resource_of_type,
+    translate,
+)
 from localcloud.gateway import LocalApiGateway, Route
 from localcloud.invoker import InvokeResult
 
@@ -21,7 +31,8 @@ def test_routes_list_every_method_with_its_function_authorizer_and_key(make_stac
     routes = LocalApiGateway(make_stack(), FakeInvoker()).routes()
 
     assert Route("GET", "/items/{itemId}", ECHO, "CognitoAuthorizer", False) in routes
-    assert Route("ANY", "/public/{proxy+}", ECHO, None, False) in routes
+    assert Route("PUT", "/public/{proxy+}", ECHO, None, False) in routes
+    assert Route("ANY", "/health", None, None, False) in routes  # the 405 mock
     assert Route("GET", "/partner/orders", function_name("PartnerFunction"), None, True) in routes
     assert Route("OPTIONS", "/items", None, None, False) in routes  # the CORS mock
 
@@ -35,20 +46,54 @@ def test_the_real_template_serves_health_without_authorizer():
     assert Route("GET", "/health", function_name("HealthFunction"), None, False) in routes
 
 
-def test_unknown_path_answers_403_missing_authentication_token(gw):
+def test_unknown_path_answers_the_templates_404_for_a_missing_authentication_token(gw):
+    response = gw.client.get("/nowhere")
+
+    assert response.status_code == 404
+    assert response.json() == gateway_error("ROUTE_NOT_FOUND", "no such route: see /openapi.json")
+    assert response.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["x-amzn-requestid"]
+    assert gw.invoker.calls == []
+
+
+def test_without_gateway_responses_the_answers_are_api_gateways_defaults(make_stack, run_gateway):
+    stack = make_stack()
+    resource_of_type(stack, "AWS::ApiGateway::RestApi").properties["Body"].pop("x-amazon-apigateway-gateway-responses")
+    gw = run_gateway(stack)
+
     response = gw.client.get("/nowhere")
 
     assert response.status_code == 403
     assert response.json() == {"message": "Missing Authentication Token"}
-    assert response.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+
+
+@pytest.mark.parametrize("method", ["DELETE", "TRACE", "PUT", "HEAD"])
+def test_a_known_paths_other_methods_answer_405_from_the_templates_any_mock(gw, method):
+    response = gw.client.request(method, "/health")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    if method != "HEAD":
+        assert response.json() == {"error": {"code": "METHOD_NOT_ALLOWED", "message": f"{method} is not allowed here",
+                                             "details": {"allowed": ["GET"]}}}
     assert gw.invoker.calls == []
 
 
-def test_known_path_with_unsupported_method_answers_403(gw):
-    response = gw.client.delete("/health")
+def test_the_405_mock_takes_only_what_it_has_a_template_for(gw):
+    response = gw.client.request("TRACE", "/health", content=b"x", headers={"Content-Type": "text/plain"})
 
-    assert response.status_code == 403
-    assert response.json() == {"message": "Missing Authentication Token"}
+    assert response.status_code == 415  # passthroughBehavior never
+    assert response.json() == gateway_error("UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type")
+    assert gw.client.request("TRACE", "/health", headers={"Content-Type": "application/json"}).status_code == 405
+
+
+def test_a_body_over_api_gateways_10_mb_answers_413_unread(gw):
+    response = gw.client.post("/items", content=b"x" * (10 * 1024 * 1024 + 1))
+
+    assert response.status_code == 413
+    assert response.json() == gateway_error("PAYLOAD_TOO_LARGE", "Request Too Long")
+    assert gw.invoker.calls == []
 
 
 def test_greedy_proxy_takes_the_rest_of_the_path(gw):
@@ -172,7 +217,7 @@ def test_malformed_proxy_response_answers_502(gw, payload):
     response = gw.client.get("/public/x")
 
     assert response.status_code == 502
-    assert response.json() == {"message": "Internal server error"}
+    assert response.json() == gateway_error("BAD_GATEWAY", "Internal server error")
 
 
 def test_function_error_answers_502(gw):
@@ -183,7 +228,7 @@ def test_function_error_answers_502(gw):
     response = gw.client.get("/public/x")
 
     assert response.status_code == 502
-    assert response.json() == {"message": "Internal server error"}
+    assert response.json() == gateway_error("BAD_GATEWAY", "Internal server error")
 
 
 def test_function_timeout_answers_504(gw):
@@ -192,7 +237,7 @@ def test_function_timeout_answers_504(gw):
     response = gw.client.get("/public/x")
 
     assert response.status_code == 504
-    assert response.json() == {"message": "Endpoint request timed out"}
+    assert response.json() == gateway_error("GATEWAY_TIMEOUT", "Endpoint request timed out")
 
 
 def test_integration_slower_than_the_gateway_cap_answers_504(make_stack, run_gateway):
@@ -203,7 +248,7 @@ def test_integration_slower_than_the_gateway_cap_answers_504(make_stack, run_gat
     response = gw.client.get("/public/slow")
 
     assert response.status_code == 504
-    assert response.json() == {"message": "Endpoint request timed out"}
+    assert response.json() == gateway_error("GATEWAY_TIMEOUT", "Endpoint request timed out")
     assert time.monotonic() - started < 0.5
 
 
@@ -213,7 +258,7 @@ def test_throttled_invoke_answers_429(gw):
     response = gw.client.get("/public/x")
 
     assert response.status_code == 429
-    assert response.json() == {"message": "Too Many Requests"}
+    assert response.json() == gateway_error("TOO_MANY_REQUESTS", "Too Many Requests")
 
 
 def test_concurrent_requests_are_invoked_in_parallel(make_stack, run_gateway):
@@ -266,7 +311,7 @@ def test_each_request_is_logged_in_one_line_unless_quiet(make_stack, run_gateway
     lines = logged()
     assert len(lines) == 2
     assert lines[0].startswith("GET /health 200 ") and lines[0].endswith(function_name("HealthFunction"))
-    assert lines[1].startswith("GET /nowhere 403 ")
+    assert lines[1].startswith("GET /nowhere 404 ")
 
 
 def test_stage_variables_reach_the_event(make_stack, run_gateway):

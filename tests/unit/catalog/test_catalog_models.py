@@ -29,4 +29,4 @@ def test_invalid_product_input_is_refused(change):
 
 def test_valid_input_gets_defaults():
     product = ProductInput.model_validate(VALID)
-    assert product.currency == "USD" and product.active and product.description == ""
+    assert product.currency == "USD" and product.description == "" and "active" not in product.model_dump()

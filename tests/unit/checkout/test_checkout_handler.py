@@ -87,11 +87,12 @@ def test_checkout_answers_202_once_per_key_and_starts_the_saga_by_order_id(handl
     assert [e["name"] for e in executions] == [order["orderId"]]
 
 
-def test_checkout_without_a_key_is_400_and_with_an_empty_cart_422(handler: Any):
-    missing = handler(api_event("ann", None, BODY))
-    assert missing["statusCode"] == 400 and json.loads(missing["body"])["error"]["code"] == "IDEMPOTENCY_KEY_REQUIRED"
+def test_checkout_without_a_key_is_422_and_with_an_empty_cart_409(handler: Any):
+    missing = json.loads(handler(api_event("ann", None, BODY))["body"])["error"]
+    assert missing["code"] == "VALIDATION_FAILED"
+    assert [d["field"] for d in missing["details"]] == ["header.idempotency-key"]
     empty = handler(api_event("bob", "key-1", BODY))
-    assert empty["statusCode"] == 422 and json.loads(empty["body"])["error"]["code"] == "EMPTY_CART"
+    assert empty["statusCode"] == 409 and json.loads(empty["body"])["error"]["code"] == "EMPTY_CART"
     invalid = handler(api_event("ann", "key-2", {"paymentMethodId": "card_4242"}))
     assert invalid["statusCode"] == 422 and json.loads(invalid["body"])["error"]["code"] == "VALIDATION_FAILED"
 

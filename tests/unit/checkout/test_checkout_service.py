@@ -100,7 +100,7 @@ def test_the_same_key_with_another_request_is_refused(checkout: CheckoutService,
     checkout.checkout(user_id="ann", email=None, idempotency_key="k1", body=body())
     with pytest.raises(IdempotencyKeyReused) as raised:
         checkout.checkout(user_id="ann", email=None, idempotency_key="k1", body=other)
-    assert raised.value.status == 422
+    assert raised.value.status == 409
 
 
 def test_a_finished_order_is_not_started_again(checkout: CheckoutService, orders: OrderService, saga: Saga):
@@ -117,14 +117,14 @@ def test_a_missing_or_oversized_key_is_a_400(checkout: CheckoutService, key: str
     assert raised.value.status == 400
 
 
-def test_an_empty_cart_is_a_422_and_creates_nothing(checkout: CheckoutService, orders: OrderService, saga: Saga):
+def test_an_empty_cart_is_a_409_and_creates_nothing(checkout: CheckoutService, orders: OrderService, saga: Saga):
     with pytest.raises(EmptyCart) as raised:
         checkout.checkout(user_id="bob", email=None, idempotency_key="k1", body=body())
-    assert raised.value.status == 422
+    assert raised.value.status == 409
     assert not orders.load(order_id_for("bob", "k1")).exists and not saga.started
 
 
-def test_a_sku_no_longer_sold_is_a_422(orders: OrderService, saga: Saga):
+def test_a_sku_no_longer_sold_is_a_409(orders: OrderService, saga: Saga):
     service = CheckoutService(orders, Carts({"ann": [("GONE-1", 1)]}), Catalog(), saga)
     with pytest.raises(ItemNotSold):
         service.checkout(user_id="ann", email=None, idempotency_key="k1", body=body())

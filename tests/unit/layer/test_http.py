@@ -402,3 +402,124 @@ def test_answers_to_a_browser_on_another_origin_carry_cors_headers_and_expose_wh
         assert {"X-Cart-Id", "X-Correlation-Id", "ETag"} <= exposed
     _, headers, _ = call(app, api_event("POST", "/cart/items", body={"sku": "A-1", "quantity": 2}))
     assert "Access-Control-Allow-Origin" not in headers  # no Origin, no browser: nothing to say
+
+
+# ------------------------------------------------------------------ the order of checks at the edge
+
+CUSTOMER = {"sub": "u-9", "cognito:groups": "[]"}
+ADMIN = {"sub": "u-1", "cognito:groups": "[admin]"}
+NOT_UTF8 = base64.b64encode(b'{"sku": "\xff\xfe"}').decode()
+
+
+class Stock(BaseModel):
+    available: Annotated[int, Field(ge=0)]
+
+
+@pytest.fixture
+def admin_app():
+    app = create_app(admin=True)
+
+    @app.put("/inventory/<sku>")
+    def set_stock(sku: Annotated[str, Path(pattern="^[A-Z]+$")], body: Stock) -> dict:
+        return {"sku": sku, "available": body.available}
+
+    return app
+
+
+@pytest.mark.parametrize("body", ['{"available": -1}', "{oops", "[1]", '"x"', "", '{"available": 3}'])
+def test_a_customer_gets_403_from_an_admin_route_whatever_the_body(admin_app, body):
+    status, _, answer = call(admin_app, api_event("PUT", "/inventory/ABC", body=body, claims=CUSTOMER))
+    assert (status, answer["error"]["code"]) == (403, "FORBIDDEN")
+
+
+def test_an_admin_route_without_claims_is_401_before_the_body_is_read(admin_app):
+    status, _, answer = call(admin_app, api_event("PUT", "/inventory/ABC", body="{oops"))
+    assert (status, answer["error"]["code"]) == (401, "UNAUTHORIZED")
+
+
+def test_an_admin_reaches_validation_and_the_handler(admin_app):
+    assert call(admin_app, api_event("PUT", "/inventory/ABC", body='{"available": -1}', claims=ADMIN))[0] == 422
+    assert call(admin_app, api_event("PUT", "/inventory/abc", body='{"available": 1}', claims=ADMIN))[0] == 422
+    status, _, answer = call(admin_app, api_event("PUT", "/inventory/ABC", body='{"available": 3}', claims=ADMIN))
+    assert (status, answer) == (200, {"sku": "ABC", "available": 3})
+
+
+def test_an_admin_functions_routes_are_documented_with_cognito_401_and_403(admin_app):
+    from scripts.openapi import SECURITY_SCHEMES
+
+    schema = admin_app.get_openapi_schema(security_schemes=SECURITY_SCHEMES)
+    operation = schema.model_dump(by_alias=True)["paths"]["/inventory/{sku}"]["put"]
+    assert operation["security"] == [{"CognitoAuthorizer": []}]
+    assert {"200", "401", "403", "400", "413", "415", "422", "429", "500", "502", "503", "504"} <= {
+        str(status) for status in operation["responses"]}
+
+
+def test_a_signed_in_route_without_claims_is_401_before_validation():
+    app = create_app()
+
+    @app.post("/cart/items", security=[{"CognitoAuthorizer": []}])
+    def add(item: AddItem) -> dict:
+        return {}
+
+    status, _, answer = call(app, api_event("POST", "/cart/items", body={"quantity": "lots"}))
+    assert (status, answer["error"]["code"]) == (401, "UNAUTHORIZED")
+    assert call(app, api_event("POST", "/cart/items", body={"quantity": "lots"}, claims=CUSTOMER))[0] == 422
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/cart/items"), ("GET", "/products"), ("GET", "/nowhere")])
+def test_a_body_that_is_not_utf8_is_400_on_any_route(app, method, path):
+    event = api_event(method, path)
+    event.update(body=NOT_UTF8, isBase64Encoded=True)
+    status, _, answer = call(app, event)
+    assert (status, answer["error"]["code"]) == (400, "BODY_NOT_UTF8")
+
+
+def test_a_body_of_another_media_type_is_415_on_any_route(app):
+    event = api_event("GET", "/products", body="a=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert call(app, event)[0] == 415
+
+
+@pytest.mark.parametrize("raw", ['{"sku": "A-1", "quantity": NaN}', '{"sku": "A-1", "quantity": Infinity}'])
+def test_json_without_its_non_numbers_is_malformed(app, raw):
+    status, _, answer = call(app, api_event("POST", "/cart/items", body=raw))
+    assert (status, answer["error"]["code"]) == (400, "MALFORMED_JSON")
+
+
+def test_trace_on_a_known_path_is_405_with_allow(app):
+    status, headers, answer = call(app, api_event("TRACE", "/cart/items"))
+    assert (status, headers["Allow"], answer["error"]["details"]) == (405, "POST", {"allowed": ["POST"]})
+
+
+def test_every_route_documents_its_success_from_the_return_annotation_and_the_edge_answers(app):
+    paths = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)["paths"]
+    add = paths["/cart/items"]["post"]["responses"]
+    assert add[200]["content"]["application/json"]["schema"]  # from `-> dict`
+    assert 401 not in add  # public
+    assert add[415]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ShopErrorBody"}
+
+
+def test_an_error_carries_the_correlation_id(app):
+    from shop.observability import set_correlation_id
+
+    set_correlation_id("corr-7")
+    try:
+        response = app.resolve(api_event("GET", "/nowhere"), {})
+    finally:
+        set_correlation_id(None)
+    assert response_headers(response)["X-Correlation-Id"] == "corr-7"
+
+
+def test_a_5xx_raised_on_purpose_is_a_warning_with_its_code_not_an_error(app, caplog):
+    with caplog.at_level(logging.INFO):
+        call(app, api_event("GET", "/down"))
+    [record] = [r for r in caplog.records if getattr(r, "error_code", None)]
+    assert (record.levelno, record.error_code) == (logging.WARNING, "SERVICE_UNAVAILABLE")
+
+
+def test_the_open_breaker_is_an_expected_outcome():
+    from shop.errors import ServiceUnavailable
+    from shop.resilience import CircuitOpenError
+
+    error = CircuitOpenError("payment", "open", 3.0)
+    assert isinstance(error, ServiceUnavailable) and error.code == "CIRCUIT_OPEN"
+    assert type(error).__name__ == "CircuitOpenError"  # the saga's Catch matches the name

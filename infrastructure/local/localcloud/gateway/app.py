@@ -12,6 +12,7 @@ import os
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -33,18 +34,22 @@ from localcloud.gateway.proxy import (
     parse_proxy_response,
 )
 from localcloud.gateway.router import Router, split_path
+from localcloud.gateway.templates import error_context, render
 from localcloud.invoker import Invoker, InvokeResult
 from localcloud.stack import Stack
 
 logger = logging.getLogger("localcloud.gateway")
 
 INTEGRATION_TIMEOUT_S = 29.0  # API Gateway's cap on a REST integration
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's cap on a request body (REQUEST_TOO_LARGE beyond)
 DEFAULT_JWKS_URL = "{endpoint}/{pool_id}/.well-known/jwks.json"
 DEFAULT_ISSUER = "https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 
 # Gateway response types: (status, message, x-amzn-ErrorType), as API Gateway answers them.
 _ERRORS: dict[str, tuple[int, str, str]] = {
     "MISSING_AUTHENTICATION_TOKEN": (403, "Missing Authentication Token", "MissingAuthenticationTokenException"),
+    "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLargeException"),
+    "UNSUPPORTED_MEDIA_TYPE": (415, "Unsupported Media Type", "UnsupportedMediaTypeException"),
     "UNAUTHORIZED": (401, "Unauthorized", "UnauthorizedException"),
     "INVALID_API_KEY": (403, "Forbidden", "ForbiddenException"),
     "THROTTLED": (429, "Too Many Requests", "TooManyRequestsException"),
@@ -60,6 +65,23 @@ class _Reject(Exception):
         super().__init__(response_type)
         self.response_type = response_type
         self.message = message
+
+
+@dataclass
+class _Request:
+    """What the gateway knows of a request so far: the `$context` its own answers can name."""
+
+    request_id: str
+    method: str
+    path: str
+    stage: str
+    resource_path: str = ""
+
+    def context(self) -> dict[str, str]:
+        return {
+            "requestId": self.request_id, "extendedRequestId": self.request_id, "httpMethod": self.method,
+            "path": self.path, "resourcePath": self.resource_path, "stage": self.stage,
+        }
 
 
 class _Clock:
@@ -158,15 +180,17 @@ class LocalApiGateway:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
-        body = await self._read_body(receive)
+        stage = self._default_api.stage_name if self._default_api else ""
+        request = _Request(str(uuid.uuid4()), scope["method"], scope["path"], stage)
         function_name = "-"
         try:
-            status, headers, payload, function_name = await self._handle(scope, body)
+            body = await self._read_body(receive)
+            status, headers, payload, function_name = await self._handle(scope, body, request)
         except _Reject as reject:
-            status, headers, payload = self._gateway_response(reject.response_type, reject.message)
+            status, headers, payload = self._gateway_response(reject.response_type, request, reject.message)
         except Exception:  # a bug here must still answer like API Gateway, not drop the connection
             logger.exception("gateway failure on %s %s", scope.get("method"), scope.get("path"))
-            status, headers, payload = self._gateway_response("DEFAULT_5XX")
+            status, headers, payload = self._gateway_response("DEFAULT_5XX", request)
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
@@ -188,15 +212,22 @@ class LocalApiGateway:
     async def _read_body(receive: Any) -> bytes:
         message = await receive()
         body = message.get("body", b"")
-        if not message.get("more_body"):
+        if not message.get("more_body") and len(body) <= MAX_PAYLOAD_BYTES:
             return body
-        chunks = [body]
+        chunks, size = [body], len(body)
         while message.get("more_body"):
+            if size > MAX_PAYLOAD_BYTES:
+                raise _Reject("REQUEST_TOO_LARGE")  # stop reading: the rest is never buffered
             message = await receive()
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+        if size > MAX_PAYLOAD_BYTES:
+            raise _Reject("REQUEST_TOO_LARGE")
         return b"".join(chunks)
 
-    async def _handle(self, scope: dict[str, Any], body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes, str]:
+    async def _handle(
+        self, scope: dict[str, Any], body: bytes, request: _Request
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes, str]:
         method: str = scope["method"]
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         segments = [unquote(s) if "%" in s else s for s in split_path(raw_path.decode("latin-1"))]
@@ -208,6 +239,7 @@ class LocalApiGateway:
             raise _Reject("MISSING_AUTHENTICATION_TOKEN")
         operation, path_params = matched
         route = operation.route
+        request.resource_path = route.path
         if self._account_bucket is not None and not self._account_bucket.take():
             raise _Reject("THROTTLED")
         bucket = self._method_buckets.get(id(operation))
@@ -228,12 +260,19 @@ class LocalApiGateway:
 
         if operation.mock is not None:
             mock = operation.mock
+            # API Gateway takes a request without Content-Type as application/json
+            media_type = (_get(headers, "Content-Type") or "application/json").split(";", 1)[0].strip().lower()
+            if mock.passthrough == "never" and media_type not in mock.request_media_types:
+                raise _Reject("UNSUPPORTED_MEDIA_TYPE")
             mock_headers = [(k.encode(), v.encode()) for k, v in mock.headers]
             mock_headers.append((b"content-type", b"application/json"))
-            return mock.status, mock_headers, mock.body, "mock"
+            mock_headers.append((b"x-amzn-requestid", request.request_id.encode()))
+            return mock.status, mock_headers, render(mock.template, request.context()).encode(), "mock"
 
         path = "/" + "/".join(segments)
-        event = self._event(scope, operation, path, path_params, headers, multi_headers, body, claims, api_key)
+        event = self._event(
+            scope, operation, path, path_params, headers, multi_headers, body, claims, api_key, request.request_id
+        )
         result = await self._invoke(route.function_name or "", event)
         status, response_headers, payload = self._response(result)
         response_headers.append((b"x-amzn-requestid", event["requestContext"]["requestId"].encode()))
@@ -268,13 +307,13 @@ class LocalApiGateway:
         body: bytes,
         claims: dict[str, str] | None,
         api_key: str | None,
+        request_id: str,
     ) -> dict[str, Any]:
         api = operation.api
         route = operation.route
         now = time.time()
         client = scope.get("client") or ("127.0.0.1", 0)
         server = scope.get("server") or ("127.0.0.1", 3000)
-        request_id = str(uuid.uuid4())
         forwarded_for = headers.get("X-Forwarded-For")
         proxy_headers = {
             "X-Forwarded-For": f"{forwarded_for}, {client[0]}" if forwarded_for else client[0],
@@ -356,12 +395,19 @@ class LocalApiGateway:
             logger.warning("malformed Lambda proxy response: %s", error)
             raise _Reject("INTEGRATION_FAILURE") from error
 
-    def _gateway_response(self, response_type: str, message: str | None = None) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """An error as API Gateway answers it, with the API's x-amazon-apigateway-gateway-responses
-        (headers and status) applied, by type or DEFAULT_4XX / DEFAULT_5XX."""
+    def _gateway_response(
+        self, response_type: str, request: _Request, message: str | None = None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """An error as API Gateway answers it: its default ({"message"}), or the API's gateway response
+        for the type (x-amazon-apigateway-gateway-responses, else DEFAULT_4XX / DEFAULT_5XX) with its
+        status, headers and application/json template rendered."""
         status, default_message, error_type = _ERRORS[response_type]
         text = message or default_message
-        headers = [(b"content-type", b"application/json"), (b"x-amzn-errortype", error_type.encode())]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"x-amzn-errortype", error_type.encode()),
+            (b"x-amzn-requestid", request.request_id.encode()),
+        ]
         body = json.dumps({"message": text}).encode()
         customised = self._default_api.gateway_responses if self._default_api else {}
         custom = customised.get(response_type) or customised.get("DEFAULT_4XX" if status < 500 else "DEFAULT_5XX")
@@ -373,7 +419,8 @@ class LocalApiGateway:
                     headers.append((key[len(prefix) :].encode(), str(value).strip("'").encode()))
             template = (custom.get("responseTemplates") or {}).get("application/json")
             if template:
-                body = str(template).replace("$context.error.messageString", json.dumps(text)).encode()
+                context = {**request.context(), **error_context(text, response_type)}
+                body = render(str(template), context).encode()
         return status, headers, body
 
 

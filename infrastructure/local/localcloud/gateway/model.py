@@ -4,11 +4,14 @@ OpenAPI body SAM writes), their stages, throttling settings, Cognito authorizers
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from localcloud.stack import Resource, Stack
+
+logger = logging.getLogger("localcloud.gateway")
 
 ANY_METHOD = "ANY"
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
@@ -37,11 +40,14 @@ class CognitoAuthorizerSpec:
 
 @dataclass(frozen=True)
 class MockResponse:
-    """A mock integration's default response (what SAM writes for CORS preflight)."""
+    """A mock integration's default response (CORS preflight; the 405 of a path's other methods).
+    `template` is its application/json mapping template, rendered per request (`$context` references)."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    template: str
+    request_media_types: tuple[str, ...] = ()  # the request templates' content types
+    passthrough: str = "when_no_match"  # "never": a request of another content type answers 415
 
 
 @dataclass(frozen=True)
@@ -150,8 +156,14 @@ def _mock_response(integration: dict[str, Any]) -> MockResponse:
         if key.startswith(prefix):
             headers.append((key[len(prefix) :], str(value).strip("'")))
     templates = default.get("responseTemplates") or {}
-    body = str(templates.get("application/json", "")).encode()
-    return MockResponse(status=int(default.get("statusCode", 200)), headers=tuple(headers), body=body)
+    template = str(templates.get("application/json", ""))
+    return MockResponse(
+        status=int(default.get("statusCode", 200)),
+        headers=tuple(headers),
+        template=template,
+        request_media_types=tuple(str(t).lower() for t in (integration.get("requestTemplates") or {})),
+        passthrough=str(integration.get("passthroughBehavior", "when_no_match")).lower(),
+    )
 
 
 def _stage_of(stack: Stack, api: Resource) -> Resource | None:
@@ -193,6 +205,9 @@ def load_apis(stack: Stack) -> list[ApiSpec]:
                 elif key.lower() in _HTTP_METHODS:
                     method = key.upper()
                 else:
+                    if not key.startswith(("x-", "parameters", "summary", "description", "servers")):
+                        # e.g. "any": SAM's MergeDefinitions writes an ANY event so; API Gateway reads no such method
+                        logger.warning("%s: %s is not a method API Gateway serves; ignored", path, key)
                     continue
                 integration = operation.get("x-amazon-apigateway-integration") or {}
                 security = operation.get("security", default_security) or []

@@ -54,6 +54,11 @@ class NotFound(ShopError):
     code = "NOT_FOUND"
 
 
+class MethodNotAllowed(ShopError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
 class Conflict(ShopError):
     status = 409
     code = "CONFLICT"
@@ -62,6 +67,11 @@ class Conflict(ShopError):
 class PayloadTooLarge(ShopError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(ShopError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
 
 
 class Unprocessable(ShopError):

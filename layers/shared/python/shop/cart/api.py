@@ -3,47 +3,49 @@
 Auth design: each cart operation has two routes on one function. `/cart/...` has the Cognito
 authorizer, so the owner is always the token's `sub` (any X-Cart-Id is ignored there).
 `/cart/anonymous/...` has no authorizer: the gateway passes no claims, and the owner is the
-X-Cart-Id header, an id we issued (uuid4) on the first anonymous add. Keys are namespaced
-("user#" / "anon#"), so no anonymous id ever reaches a user's cart.
+X-Cart-Id header (validated as a request parameter), an id we issued (uuid4) on the first anonymous
+add. Keys are namespaced ("user#" / "anon#"), so no anonymous id ever reaches a user's cart.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import TypeAdapter, ValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Header
 
 from shop.cart.domain import CartOwner
-from shop.cart.models import CART_ID_HEADER, AnonymousCartId, CartView
-from shop.errors import BadRequest, Unprocessable
+from shop.cart.models import ANONYMOUS_CART_ID_PATTERN, CART_ID_HEADER, AnonymousCartId, CartView
 from shop.http import current_user, json_response
 
 ANONYMOUS_PREFIX = "/cart/anonymous"
-_cart_id = TypeAdapter(AnonymousCartId)
+ANONYMOUS_CART_ID_OR_NOTHING = f"^({ANONYMOUS_CART_ID_PATTERN[1:-1]})?$"
+_CART_ID = f"The anonymous cart's id, as answered in {CART_ID_HEADER} by the first anonymous add"
+CartIdHeader = Annotated[AnonymousCartId, Header(alias=CART_ID_HEADER, description=_CART_ID)]
+# Absent or empty starts a new cart (a header is a string, never null: no `| None` in the schema).
+NewOrExistingCartIdHeader = Annotated[
+    str,
+    Header(alias=CART_ID_HEADER, pattern=ANONYMOUS_CART_ID_OR_NOTHING, description=f"{_CART_ID}; none starts a new cart"),
+]
+
+_NO_STORE = {"description": "no-store: carts are never cached", "required": True, "schema": {"type": "string"}}
+_CART_ID_OUT = {"description": "The anonymous cart's id: send it back", "required": True, "schema": {"type": "string"}}
+USER_CART_HEADERS = {"Cache-Control": _NO_STORE}
+ANONYMOUS_CART_HEADERS = {"Cache-Control": _NO_STORE, CART_ID_HEADER: _CART_ID_OUT}
+
+
+def cart_ok(description: str, *, anonymous: bool, status: int = 200, **extra: Any) -> dict[int, dict[str, Any]]:
+    """The documented success answer of a cart route (`extra`: links, ...)."""
+    headers = ANONYMOUS_CART_HEADERS if anonymous else USER_CART_HEADERS
+    return {status: {"description": description, "headers": headers,
+                     "content": {"application/json": {"model": CartView}}, **extra}}
 
 
 def user_owner(app: Any) -> CartOwner:
     return CartOwner.user(current_user(app).user_id)
 
 
-def anonymous_owner(app: Any, *, required: bool = True) -> CartOwner | None:
-    """The anonymous cart named by X-Cart-Id (None when absent and not `required`)."""
-    raw = app.current_event.headers.get(CART_ID_HEADER.lower()) or app.current_event.headers.get(
-        CART_ID_HEADER
-    )
-    if not raw:
-        if required:
-            raise BadRequest(f"send the {CART_ID_HEADER} header of your cart", code="MISSING_CART_ID")
-        return None
-    try:
-        return CartOwner.anonymous(_cart_id.validate_python(raw))
-    except ValidationError:
-        raise Unprocessable(
-            f"{CART_ID_HEADER} is not a cart id we issued",
-            details=[
-                {"loc": ["header", CART_ID_HEADER], "field": f"header.{CART_ID_HEADER}", "message": "invalid"}
-            ],
-        ) from None
+def anonymous_owner(cart_id: str) -> CartOwner:
+    return CartOwner.anonymous(cart_id)
 
 
 def cart_response(view: CartView, owner: CartOwner, *, status: int = 200) -> Any:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shop.errors import NotFound, Unprocessable
+from shop.errors import Conflict, NotFound
 
 MAX_LINES = 50
 MAX_QUANTITY = 99
 
 
-class CartLimitExceeded(Unprocessable):
+class CartLimitExceeded(Conflict):
     code = "CART_LIMIT_EXCEEDED"
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shop.cart.domain import MAX_QUANTITY
 from shop.catalog.models import Sku
+from shop.fields import Integer
 
 # Anonymous cart ids are ones we issued: uuid4, lower-case hex (they are bearer secrets).
-AnonymousCartId = Annotated[
-    str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-]
+ANONYMOUS_CART_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+AnonymousCartId = Annotated[str, StringConstraints(pattern=ANONYMOUS_CART_ID_PATTERN)]
 CART_ID_HEADER = "X-Cart-Id"
-Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY, description=f"1..{MAX_QUANTITY}")]
+Quantity = Integer(ge=1, le=MAX_QUANTITY, description=f"1..{MAX_QUANTITY}")
 
 
 class AddItemBody(BaseModel):

@@ -6,11 +6,15 @@ import base64
 import binascii
 import json
 
-from shop.errors import BadRequest
+from shop.errors import NotFound
+
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # what encode_cursor writes: URL-safe base64, unpadded
 
 
-class InvalidCursor(BadRequest):
-    code = "INVALID_CURSOR"
+class InvalidCursor(NotFound):
+    """A cursor this API did not issue (for this caller): no page is there, as for any unknown id."""
+
+    code = "UNKNOWN_CURSOR"
 
 
 def encode_cursor(key: dict[str, str] | None) -> str | None:
@@ -21,7 +25,7 @@ def encode_cursor(key: dict[str, str] | None) -> str | None:
 
 
 def decode_cursor(cursor: str | None, *, expected_keys: set[str]) -> dict[str, str] | None:
-    """The key a cursor stands for; InvalidCursor (400) when it was not made by `encode_cursor`."""
+    """The key a cursor stands for; InvalidCursor (404) when it was not made by `encode_cursor`."""
     if cursor is None or cursor == "":
         return None
     try:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shop.fields import NOT_SPACE, Integer, TrimmedText
 
 # The known categories: a closed set keeps category pages (the byCategory GSI) meaningful.
 CATEGORIES: tuple[str, ...] = (
@@ -26,17 +28,19 @@ Currency = Literal["USD"]
 
 MAX_PRICE_CENTS = 100_000_000  # one million dollars: anything above is a typo, not a product
 
-ProductId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+PRODUCT_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+ProductId = Annotated[str, StringConstraints(pattern=PRODUCT_ID_PATTERN)]
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,39}$"  # the one definition of a SKU (bodies and paths)
 Sku = Annotated[str, StringConstraints(pattern=SKU_PATTERN)]
-ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ProductName = TrimmedText(200)
 Description = Annotated[str, StringConstraints(max_length=5000)]
-PriceCents = Annotated[StrictInt, Field(gt=0, le=MAX_PRICE_CENTS, description="Price in integer cents")]
-ImageUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2048)]
+PriceCents = Integer(gt=0, le=MAX_PRICE_CENTS, description="Price in integer cents")
+ImageUrl = Annotated[str, StringConstraints(pattern=rf"^https?://{NOT_SPACE}+$", max_length=2048)]
 
 
 class ProductInput(BaseModel):
-    """Body of POST /products and PUT /products/{productId} (PUT replaces every editable field)."""
+    """Body of POST /products and PUT /products/{productId} (PUT replaces every editable field).
+    A product is on sale from its creation until DELETE retires it: `active` is not the client's to set."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -47,7 +51,6 @@ class ProductInput(BaseModel):
     price: PriceCents
     currency: Currency = "USD"
     imageUrl: ImageUrl | None = None
-    active: StrictBool = True
 
 
 class Product(BaseModel):

@@ -101,7 +101,7 @@ class CatalogService:
         expected = {"productId", "category"} if category else {"productId"}
         start_key = decode_cursor(cursor, expected_keys=expected)
         if category and start_key and start_key["category"] != category:
-            decode_cursor("!", expected_keys=expected)  # a cursor of another category: same 400
+            decode_cursor("!", expected_keys=expected)  # a cursor of another category: same 404
 
         def load() -> dict[str, Any]:
             items, next_key = self.repository.page(category=category, limit=limit, start_key=start_key)

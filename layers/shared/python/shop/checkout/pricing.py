@@ -6,18 +6,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from shop.errors import Unprocessable
+from shop.errors import Conflict
 
 
-class EmptyCart(Unprocessable):
+class EmptyCart(Conflict):
     code = "EMPTY_CART"
 
 
-class ItemNotSold(Unprocessable):
+class ItemNotSold(Conflict):
     code = "ITEM_NOT_SOLD"
 
 
-class MixedCurrencies(Unprocessable):
+class MixedCurrencies(Conflict):
     code = "MIXED_CURRENCIES"
 
 

@@ -15,18 +15,19 @@ from typing import Any, Protocol
 
 from shop.checkout.models import CheckoutBody
 from shop.checkout.pricing import Catalog, price_lines
-from shop.errors import BadRequest, Unprocessable
+from shop.errors import BadRequest, Conflict
 from shop.observability import get_correlation_id
 from shop.orders.service import OrderService
 
 MAX_KEY_LENGTH = 255
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"  # visible ASCII, spaces inside only
 
 
 class IdempotencyKeyMissing(BadRequest):
     code = "IDEMPOTENCY_KEY_REQUIRED"
 
 
-class IdempotencyKeyReused(Unprocessable):
+class IdempotencyKeyReused(Conflict):
     code = "IDEMPOTENCY_KEY_REUSED"
 
 

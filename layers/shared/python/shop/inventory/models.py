@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from shop.catalog.models import Sku
+from shop.fields import Integer
 
 MAX_STOCK = 1_000_000_000  # a billion units of one SKU is a typo, not a warehouse
 MAX_SHARDS = 32
@@ -31,7 +32,7 @@ class SetStockBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    available: Annotated[StrictInt, Field(ge=0, le=MAX_STOCK)]
+    available: Integer(ge=0, le=MAX_STOCK)
 
 
 class RestockBody(BaseModel):
@@ -39,7 +40,7 @@ class RestockBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    quantity: Annotated[StrictInt, Field(gt=0, le=MAX_STOCK)]
+    quantity: Integer(gt=0, le=MAX_STOCK)
 
 
 class SetShardsBody(BaseModel):
@@ -47,7 +48,7 @@ class SetShardsBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    shards: Annotated[StrictInt, Field(ge=1, le=MAX_SHARDS)]
+    shards: Integer(ge=1, le=MAX_SHARDS)
 
 
 class ReserveLine(BaseModel):

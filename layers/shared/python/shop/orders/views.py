@@ -16,13 +16,15 @@ from botocore.exceptions import ClientError
 
 from shop.aws import client
 from shop.config import require_env
-from shop.errors import BadRequest
+from shop.errors import NotFound
 
 BY_USER_INDEX = "byUser"
 
 
-class InvalidCursor(BadRequest):
-    code = "INVALID_CURSOR"
+class InvalidCursor(NotFound):
+    """A cursor this API did not issue (for this caller): no page is there, as for any unknown id."""
+
+    code = "UNKNOWN_CURSOR"
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:

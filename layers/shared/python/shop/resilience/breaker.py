@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from shop.errors import ServiceUnavailable
+
 if TYPE_CHECKING:
     import redis
 
@@ -36,14 +38,20 @@ CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 _FAILED, _SLOW = 1, 2  # outcome bits stored in the window
 
 
-class CircuitOpenError(Exception):
+class CircuitOpenError(ServiceUnavailable):
     """The breaker is open (or half-open with no trial permit left): the call was not made.
 
     The class name is part of the contract: the checkout saga's Catch matches "CircuitOpenError".
+    An expected outcome (a ShopError, 503): logged as a warning with its code, never as an ERROR.
     """
 
+    code = "CIRCUIT_OPEN"
+
     def __init__(self, name: str, state: str, retry_after: float = 0.0) -> None:
-        super().__init__(f"circuit {name!r} is {state}; retry after {retry_after:.2f}s")
+        super().__init__(
+            f"circuit {name!r} is {state}; retry after {retry_after:.2f}s",
+            details={"circuit": name, "state": state, "retryAfter": round(retry_after, 2)},
+        )
         self.name = name
         self.state = state
         self.retry_after = retry_after

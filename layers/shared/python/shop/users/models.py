@@ -2,51 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, ValidationError
 
+from shop.fields import NOT_LINE_BREAK, NOT_SPACE, TrimmedText
 from shop.users.countries import ISO_3166_ALPHA2
 
 MAX_ADDRESSES = 20
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 64  # NIST SP 800-63B asks to allow at least 64; moto's pool refuses 99 and more
 
-# Cognito checks the address too; this only refuses what is obviously not one.
+# What Cognito takes as a username (an ASCII address; moto's check is the same): the rest is refused here.
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str,
+    StringConstraints(
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
+    ),
 ]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]  # signing in: whatever was set
+# The user pool's policy (template.yaml) and Cognito's own rule (no space at either end), as one pattern:
+# a lowercase letter and a digit somewhere, visible characters at both ends, one line.
+NEW_PASSWORD_PATTERN = (
+    rf"^({NOT_SPACE}{NOT_LINE_BREAK}*)?([a-z]{NOT_LINE_BREAK}*[0-9]|[0-9]{NOT_LINE_BREAK}*[a-z])({NOT_LINE_BREAK}*{NOT_SPACE})?$"
+)
+NewPassword = Annotated[
+    str,
+    StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH, pattern=NEW_PASSWORD_PATTERN),
+]
+ShortText = TrimmedText(100)
+Line = TrimmedText(200)
 Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]  # E.164
-PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")]
+PostalCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]{0,10}[A-Za-z0-9]$")]
 AddressId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+Country = Literal[tuple(sorted(ISO_3166_ALPHA2))]  # type: ignore[valid-type]
+_new_password = TypeAdapter(NewPassword)
 
 
 def password_problems(password: str) -> list[str]:
-    """What the user pool's password policy (template.yaml) would refuse, in words a user reads."""
-    problems = []
-    if len(password) < 8:
-        problems.append("at least 8 characters")
-    if not any(c.islower() for c in password):
-        problems.append("a lowercase letter")
-    if not any(c.isdigit() for c in password):
-        problems.append("a number")
-    return problems
+    """What the user pool's password policy (template.yaml) would refuse, in words a user reads
+    (decided by the same validation as the request body, so the two never disagree)."""
+    try:
+        _new_password.validate_python(password)
+    except ValidationError:
+        return [f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
+                "a lowercase letter (a-z) and a digit (0-9)", "no space at either end, on one line"]
+    return []
 
 
 class SignupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
-    password: Password
+    password: NewPassword
 
 
 class SignupResponse(BaseModel):
@@ -82,38 +92,20 @@ class Address(BaseModel):
     line2: Line | None = None
     city: ShortText
     postalCode: PostalCode
-    country: Annotated[str, Field(description="ISO 3166-1 alpha-2, e.g. FR")]
-    default: StrictBool = False
-
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str) -> str:
-        code = value.strip().upper()
-        if code not in ISO_3166_ALPHA2:
-            raise ValueError("country must be an ISO 3166-1 alpha-2 code, e.g. US or FR")
-        return code
+    country: Annotated[Country, Field(description="ISO 3166-1 alpha-2, upper case, e.g. FR")]
+    default: StrictBool = Field(False, description="At most one: the first address marked default is it")
 
 
 class ProfileUpdate(BaseModel):
-    """Body of PATCH /me: the fields given replace the stored ones (addresses as a whole list)."""
+    """Body of PATCH /me: the fields given replace the stored ones (addresses as a whole list; null
+    clears a field; {} changes nothing). One address ends up the default and ids stay unique: see
+    `UserService.update_profile`."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: ShortText | None = None
     phone: Phone | None = None
     addresses: Annotated[list[Address], Field(max_length=MAX_ADDRESSES)] | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ProfileUpdate:
-        if not self.model_fields_set:
-            raise ValueError("give at least one of name, phone, addresses")
-        if self.addresses is not None:
-            ids = [a.id for a in self.addresses if a.id]
-            if len(ids) != len(set(ids)):
-                raise ValueError("address ids must be unique")
-            if sum(a.default for a in self.addresses) > 1:
-                raise ValueError("at most one address can be the default")
-        return self
 
 
 class UserProfile(BaseModel):

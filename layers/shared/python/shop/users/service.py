@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shop.users.identity import CognitoIdentity, WeakPassword
-from shop.users.models import AuthTokens, ProfileUpdate, UserProfile, password_problems
+from shop.users.models import Address, AuthTokens, ProfileUpdate, UserProfile, password_problems
 from shop.users.repository import UserRepository
 
 PROFILE_CACHE_NAMESPACE = "profile"
@@ -99,12 +99,11 @@ class UserService:
 
     def update_profile(self, user_id: str, email: str | None, update: ProfileUpdate) -> UserProfile:
         current = self._stored_profile(user_id, email)  # the table's version, for the conditional write
+        if not update.model_fields_set:
+            return current  # {} changes nothing
         changes = {name: getattr(update, name) for name in update.model_fields_set}
-        if update.addresses is not None:
-            addresses = [a if a.id else a.model_copy(update={"id": uuid.uuid4().hex[:12]}) for a in update.addresses]
-            if addresses and not any(a.default for a in addresses):
-                addresses[0] = addresses[0].model_copy(update={"default": True})
-            changes["addresses"] = addresses
+        if "addresses" in changes:  # null clears them, as it clears name or phone
+            changes["addresses"] = _normalised_addresses(update.addresses or [])
         updated = current.model_copy(
             update={**changes, "version": current.version + 1, "updatedAt": self._clock()}
         )
@@ -121,3 +120,16 @@ class UserService:
 
     def _add_profile(self, user_id: str, email: str | None) -> None:
         self.repository.add(self._new_profile(user_id, email))
+
+
+def _normalised_addresses(given: list[Address]) -> list[Address]:
+    """Every address with an id of its own (given ids kept, a repeated one replaced) and exactly one
+    default: the first marked so, else the first address."""
+    seen: set[str] = set()
+    default_index = next((index for index, address in enumerate(given) if address.default), 0)
+    addresses = []
+    for index, address in enumerate(given):
+        address_id = address.id if address.id and address.id not in seen else uuid.uuid4().hex[:12]
+        seen.add(address_id)
+        addresses.append(address.model_copy(update={"id": address_id, "default": index == default_index}))
+    return addresses
