@@ -13,7 +13,6 @@ from typing import Annotated, Any, Protocol
 from pydantic import Field
 
 from shop.errors import Conflict, ServiceUnavailable, ShopError
-from shop.fields import Integer
 
 
 class PaymentDeclined(ShopError):
