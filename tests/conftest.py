@@ -101,6 +101,21 @@ class LocalCloudHandle:
         return boto3.resource(service, endpoint_url=self.aws_url, region_name=self.region,
                               aws_access_key_id="test", aws_secret_access_key="test")
 
+    def event_queue(self, name: str) -> tuple[str, str]:
+        """A queue (url, arn) that EventBridge rules may target: its policy lets events.amazonaws.com
+        send, as AWS requires (the local cloud enforces it)."""
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                                                          "Action": "sqs:SendMessage", "Resource": arn}]}
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+        return url, arn
+
+    def iam(self) -> dict[str, Any]:
+        """GET /_localcloud/iam: per role, grants and what was used; the refusals so far."""
+        return self.control("GET", "iam")[1]
+
     def control(self, method: str, path: str, timeout: float = 60) -> tuple[int, Any]:
         request = urllib.request.Request(f"{self.aws_url}/_localcloud/{path}", method=method)
         try:

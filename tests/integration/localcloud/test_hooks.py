@@ -46,7 +46,7 @@ class Sent:
 def moto_hooks() -> Iterator[tuple[FakeRuntime, Dispatcher, Sent]]:
     runtime, dispatcher, sent = FakeRuntime(), Dispatcher(), Sent()
     with mock_aws():
-        hooks.install(runtime, dispatcher, send_sqs=sent, start_execution=lambda arn, payload: None,  # type: ignore[arg-type]
+        hooks.install(runtime, dispatcher, send_sqs=sent, start_execution=lambda arn, payload, role: None,  # type: ignore[arg-type]
                       settings=hooks.Settings(retry_base_delay=0.01, retry_max_delay=0.02, async_retry_delays=(0.01,)))
         try:
             yield runtime, dispatcher, sent
@@ -137,7 +137,7 @@ def test_uninstall_restores_moto() -> None:
     from moto.awslambda.models import LambdaFunction
 
     original = LambdaFunction._invoke_lambda
-    hooks.install(FakeRuntime(), Dispatcher(), send_sqs=Sent(), start_execution=lambda a, b: None)  # type: ignore[arg-type]
+    hooks.install(FakeRuntime(), Dispatcher(), send_sqs=Sent(), start_execution=lambda a, b, c: None)  # type: ignore[arg-type]
     assert LambdaFunction._invoke_lambda is not original
     hooks.uninstall()
     assert LambdaFunction._invoke_lambda is original
