@@ -17,11 +17,12 @@ LOCAL_API_PORT ?= 3000
 LOCAL_AWS_PORT ?= 4566
 ENV ?= default
 
-.PHONY: help install install-tools local seed test lint bench build deploy schemas openapi clean
+.PHONY: help install install-tools local seed test iam-report lint bench build deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (API on :$(LOCAL_API_PORT), AWS on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
+	@echo "make iam-report  the grants of each role that the last \`make test\` never used (runs it if none)"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
@@ -54,6 +55,13 @@ seed: install
 
 test: install
 	@$(PY) -m pytest
+
+# Least privilege: every local cloud of `make test` records what each role used (.localcloud/iam-usage).
+IAM_USAGE := .localcloud/iam-usage
+
+iam-report: install
+	@ls $(IAM_USAGE)/*.json >/dev/null 2>&1 || $(MAKE) --no-print-directory test
+	@$(PY) -m localcloud.iam.report --template template.yaml --usage $(IAM_USAGE)
 
 lint: install install-tools
 	@$(VENV)/bin/ruff check .

@@ -36,6 +36,7 @@ for _path in (ROOT / "infrastructure" / "local", ROOT / "layers" / "shared" / "p
 REGION = "us-east-1"
 STARTUP_TIMEOUT_S = 60
 LOG_DIR = ROOT / ".localcloud" / "logs"  # each local cloud's output (kept when a test fails: read it)
+IAM_USAGE_DIR = ROOT / ".localcloud" / "iam-usage"  # what each role used, per local cloud (`make iam-report`)
 BOOTSTRAP = str(ROOT / "infrastructure" / "local" / "localcloud" / "runtime" / "bootstrap.py")
 
 
@@ -169,8 +170,9 @@ def launch(template: Path, overrides: dict[str, str] | None = None, *, stack_nam
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT / "infrastructure" / "local"), str(ROOT / "layers" / "shared" / "python"), str(ROOT)]),
         "AWS_DEFAULT_REGION": REGION, "PYTHONUNBUFFERED": "1"}
+    usage = IAM_USAGE_DIR / (Path(log_name).stem + ".json")
     command = [sys.executable, "-m", "localcloud", "--template", str(template), "--api-port", str(api_port),
-               "--aws-port", str(aws_port), "--stack-name", stack_name, *(extra_args or [])]
+               "--aws-port", str(aws_port), "--stack-name", stack_name, "--iam-usage", str(usage), *(extra_args or [])]
     if overrides:
         command += ["--parameter-overrides", *(f"{k}={v}" for k, v in overrides.items())]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_fd, stderr=subprocess.STDOUT,
@@ -214,6 +216,21 @@ def stop(handle: LocalCloudHandle) -> list[str]:
         if not port_is_free(int(url.rsplit(":", 1)[1])):
             problems.append(f"port still bound: {url}")
     return problems
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """This run's IAM usage only: the report is about the suite that just ran."""
+    for stale in IAM_USAGE_DIR.glob("*.json"):
+        stale.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line on the grants of template.yaml's roles that no request of this run used."""
+    from localcloud.iam import report
+
+    roles, clouds = report.load(IAM_USAGE_DIR, ROOT / "template.yaml")
+    if clouds:
+        terminalreporter.write_line(report.summary_line(roles, clouds))
 
 
 @pytest.fixture(scope="session")
