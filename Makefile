@@ -17,12 +17,13 @@ LOCAL_API_PORT ?= 3000
 LOCAL_AWS_PORT ?= 4566
 ENV ?= default
 
-.PHONY: help install install-tools local seed test iam-report lint bench build deploy schemas openapi clean
+.PHONY: help install install-tools local seed test iam-report iam-mutations lint bench build deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (API on :$(LOCAL_API_PORT), AWS on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
 	@echo "make iam-report  the grants of each role that the last \`make test\` never used (runs it if none)"
+	@echo "make iam-mutations  slow: removing any statement the checkout uses makes it fail with AccessDenied"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
@@ -62,6 +63,10 @@ IAM_USAGE := .localcloud/iam-usage
 iam-report: install
 	@ls $(IAM_USAGE)/*.json >/dev/null 2>&1 || $(MAKE) --no-print-directory test
 	@$(PY) -m localcloud.iam.report --template template.yaml --usage $(IAM_USAGE)
+
+# Slow (a local cloud per statement): every Policies entry the checkout uses is needed by it.
+iam-mutations: install
+	@IAM_MUTATIONS=1 $(PY) -m pytest tests/e2e/test_iam_mutations.py -rs -s -q
 
 lint: install install-tools
 	@$(VENV)/bin/ruff check .

@@ -228,9 +228,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """One line on the grants of template.yaml's roles that no request of this run used."""
     from localcloud.iam import report
 
-    roles, clouds = report.load(IAM_USAGE_DIR, ROOT / "template.yaml")
+    template = ROOT / "template.yaml"
+    roles, clouds = report.load(IAM_USAGE_DIR, template)
     if clouds:
-        terminalreporter.write_line(report.summary_line(roles, clouds))
+        terminalreporter.write_line(report.summary_line(roles, clouds, report.policy_sources(template),
+                                                        report.recorded_reasons()))
 
 
 @pytest.fixture(scope="session")
@@ -248,6 +250,20 @@ def start_local_cloud() -> Iterator[Callable[..., LocalCloudHandle]]:
     problems = []
     for handle in started.values():
         problems += stop(handle)
+    assert not problems, "; ".join(problems)
+
+
+@pytest.fixture
+def short_lived_local_cloud() -> Iterator[Callable[..., LocalCloudHandle]]:
+    """Factory like start_local_cloud, but each one is stopped at the end of the test."""
+    started: list[LocalCloudHandle] = []
+
+    def start(template: str | Path, overrides: dict[str, str] | None = None, **kwargs: Any) -> LocalCloudHandle:
+        started.append(launch(Path(template).resolve(), overrides, **kwargs))
+        return started[-1]
+
+    yield start
+    problems = [problem for handle in started for problem in stop(handle)]
     assert not problems, "; ".join(problems)
 
 

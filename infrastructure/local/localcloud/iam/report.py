@@ -6,6 +6,10 @@ request used. This merges the files of one template (the suite starts several lo
 lists the grants no request used, with the SAM policy template each came from.
 
     python -m localcloud.iam.report --template template.yaml --usage .localcloud/iam-usage
+
+Kept without review: the managed policies Lambda and X-Ray use themselves, and the unused actions
+of a SAM policy template whose other actions are used. Listed for review: every policy no request
+used, unless `infrastructure/local/iam-kept.yaml` says why the template keeps it.
 """
 
 from __future__ import annotations
@@ -105,46 +109,105 @@ def _ref(value: Any) -> str:
     return json.dumps(value) if not isinstance(value, str) else value
 
 
+KEPT_FILE = Path(__file__).resolve().parents[2] / "iam-kept.yaml"
+
+
 def kept_reason(policy: str) -> str | None:
     return SERVICE_MANAGED.get(policy)
 
 
-def summary_line(roles: dict[str, RoleUsage], clouds: int) -> str:
-    unused = [(r, g) for r in roles.values() for g in r.unused()]
-    kept = sum(1 for _, g in unused if kept_reason(g[0]))
-    to_review = len(unused) - kept
-    return (f"IAM: {len(roles)} roles, {sum(len(r.grants) for r in roles.values())} grants; {len(unused)} never used "
-            f"in this run ({kept} kept: used by Lambda/X-Ray themselves; {to_review} to review) over {clouds} local "
-            f"clouds - `make iam-report` lists them")
+def recorded_reasons(path: Path = KEPT_FILE) -> dict[tuple[str, str], str]:
+    """(role logical id, Policies entry as the report names it) -> why the template keeps it unused."""
+    import yaml
+
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text()) or {}
+    return {(role, entry): " ".join(str(reason).split()) for role, entries in data.items()
+            for entry, reason in (entries or {}).items()}
 
 
-def render(roles: dict[str, RoleUsage], clouds: int, sources: dict[str, str]) -> Iterable[str]:
-    yield f"Least-privilege report: grants of the template's roles that no request used ({clouds} local clouds)"
-    yield ""
+@dataclass
+class PolicyUsage:
+    """One policy of a role: per action and per resource pattern, whether any request used it."""
+
+    name: str
+    actions: dict[str, bool] = field(default_factory=dict)
+    resources: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def unused_actions(self) -> list[str]:
+        return sorted(a for a, used in self.actions.items() if not used)
+
+    @property
+    def unused_resources(self) -> list[str]:
+        return sorted(r for r, used in self.resources.items() if not used)
+
+    @property
+    def never_used(self) -> bool:
+        return not any(self.actions.values())
+
+
+def policies_of(role: RoleUsage) -> list[PolicyUsage]:
+    policies: dict[str, PolicyUsage] = {}
+    for (policy, _statement, action, resource), used in role.grants.items():
+        usage = policies.setdefault(policy, PolicyUsage(policy))
+        usage.actions[action] = usage.actions.get(action, False) or used
+        usage.resources[resource] = usage.resources.get(resource, False) or used
+    return list(policies.values())
+
+
+def unused_policies(roles: dict[str, RoleUsage], sources: dict[str, str],
+                    reasons: dict[tuple[str, str], str]) -> tuple[list[str], list[str]]:
+    """Policies no request used, as "Role: entry": (kept with a recorded reason, to review)."""
+    kept, review = [], []
+    for logical_id, role in sorted(roles.items()):
+        for policy in policies_of(role):
+            if kept_reason(policy.name) or not policy.never_used:
+                continue
+            name = f"{logical_id}: {sources.get(policy.name, policy.name)}"
+            (kept if (logical_id, sources.get(policy.name, policy.name)) in reasons else review).append(name)
+    return kept, review
+
+
+def summary_line(roles: dict[str, RoleUsage], clouds: int, sources: dict[str, str],
+                 reasons: dict[tuple[str, str], str]) -> str:
+    kept, review = unused_policies(roles, sources, reasons)
+    extras = sum(len(p.unused_actions) for r in roles.values() for p in policies_of(r)
+                 if not kept_reason(p.name) and not p.never_used)
+    return (f"IAM: {len(roles)} roles over {clouds} local clouds of template.yaml: {len(kept) + len(review)} policies "
+            f"no test used ({len(kept)} kept with a reason, {len(review)} to review), {extras} unused actions of "
+            f"SAM policy templates in use - `make iam-report` lists them")
+
+
+def render(roles: dict[str, RoleUsage], clouds: int, sources: dict[str, str],
+           reasons: dict[tuple[str, str], str]) -> Iterable[str]:
+    yield f"Least-privilege report: what the template's roles are granted and no request used ({clouds} local clouds)"
     for logical_id in sorted(roles):
-        role = roles[logical_id]
-        unused = role.unused()
-        to_review = [g for g in unused if not kept_reason(g[0])]
-        kept = [g for g in unused if kept_reason(g[0])]
-        used = sum(1 for v in role.grants.values() if v)
-        if not unused:
-            yield f"{logical_id}: every grant used ({used})"
-            continue
-        yield f"{logical_id}: {used} of {len(role.grants)} grants used"
-        by_policy: dict[str, list[tuple[str, int, str, str]]] = {}
-        for grant in to_review:
-            by_policy.setdefault(grant[0], []).append(grant)
-        for policy, grants in by_policy.items():
-            origin = sources.get(policy, policy)
-            resources = sorted({g[3] for g in grants})
-            actions = sorted({g[2] for g in grants})
-            yield f"  never used, from {origin}: {', '.join(actions)}"
-            yield f"      on {', '.join(resources)}"
-        for policy in sorted({g[0] for g in kept}):
-            actions = sorted({g[2] for g in kept if g[0] == policy})
-            yield f"  kept ({kept_reason(policy)}): {', '.join(actions)}"
+        policies = policies_of(roles[logical_id])
+        reviewed = [p for p in policies if not kept_reason(p.name) and (p.unused_actions or p.unused_resources)]
+        service = sorted({p.name for p in policies if kept_reason(p.name) and p.unused_actions})
+        yield ""
+        yield f"{logical_id}" + ("" if reviewed else ": every grant of its own policies used")
+        for policy in reviewed:
+            origin = sources.get(policy.name, policy.name)
+            if policy.never_used:
+                reason = reasons.get((logical_id, origin))
+                if reason:
+                    yield f"  unused, kept: {origin} ({reason})"
+                else:
+                    yield f"  NEVER USED, to review: {origin}: {', '.join(sorted(policy.actions))}"
+                continue
+            used = sorted(a for a, u in policy.actions.items() if u)
+            yield f"  {origin}: uses {', '.join(used)}"
+            if policy.unused_actions:
+                yield f"      unused (comes with it): {', '.join(policy.unused_actions)}"
+            if policy.unused_resources:
+                yield f"      never on: {', '.join(policy.unused_resources)}"
+        for name in service:
+            yield f"  kept ({kept_reason(name)}): {name.rsplit('/', 1)[-1]}"
     yield ""
-    yield summary_line(roles, clouds)
+    yield summary_line(roles, clouds, sources, reasons)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     if not clouds:
         print(f"no IAM usage recorded for {args.template} under {args.usage}: run `make test` first", file=sys.stderr)
         return 1
-    for line in render(roles, clouds, policy_sources(args.template)):
+    for line in render(roles, clouds, policy_sources(args.template), recorded_reasons()):
         print(line)
     return 0
 

@@ -1,0 +1,94 @@
+"""Every policy statement the checkout uses is needed (`make iam-mutations`, about a minute each;
+skipped in `make test`): a checkout on template.yaml records which `Policies:` entries its requests
+used; then, one at a time, the template without that entry runs the same checkout, which must not
+reach its end (order CONFIRMED and the confirmation email sent) and must leave the AWS-shaped
+refusal of that role in the local cloud's log."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from checkout_support import Shop, overrides, shared_sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(os.environ.get("IAM_MUTATIONS") != "1", reason="slow: run with `make iam-mutations`")
+_POLICY = re.compile(r"^(?P<resource>\w+)RolePolicy(?P<index>\d+)$")
+
+
+def checkout_reaches_its_end(shop: Shop, timeout: float = 30) -> bool:
+    buyer = shop.sign_up("mutant")
+    sku = shop.product(stock=5)
+    shop.add_to_cart(buyer, sku, 1)
+    answer = shop.checkout(buyer, key=uuid.uuid4().hex)
+    if answer.status_code != 202:
+        return False
+    order_id = answer.json()["orderId"]
+    try:
+        order = shop.wait_for_order(buyer, order_id, timeout=timeout)
+        shop.wait_until(lambda: shop.sent_emails(buyer.email, order_id), timeout=timeout, what="confirmation email")
+    except AssertionError:
+        return False
+    return order["status"] == "CONFIRMED"
+
+
+def used_policies(cloud: Any) -> set[tuple[str, int]]:
+    """(resource logical id, index in its Policies:) of every inline policy a request used so far."""
+    used = set()
+    for role in cloud.iam()["roles"].values():
+        for grant in role["grants"]:
+            match = _POLICY.match(grant["policy"])
+            if grant["used"] and match:
+                used.add((match.group("resource"), int(match.group("index"))))
+    return used
+
+
+def template_without(tmp: Path, resource: str, index: int) -> Path:
+    """template.yaml (as JSON) without one entry of a resource's Policies, beside links to the code."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    document = yaml_parse((ROOT / "template.yaml").read_text())
+    del document["Resources"][resource]["Properties"]["Policies"][index]
+    for folder in ("functions", "layers", "state_machines", "infrastructure"):
+        (tmp / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    variant = tmp / "template.json"
+    variant.write_text(json.dumps(document, indent=1))
+    return variant
+
+
+@pytest.fixture(scope="module")
+def statements_the_checkout_uses(start_local_cloud: Any) -> list[tuple[str, int]]:
+    sandbox = shared_sandbox()
+    shop = Shop(start_local_cloud(ROOT / "template.yaml", overrides(sandbox), stack_name="shop-iam-base"), sandbox)
+    shop.product(stock=1)  # the admin and the catalog exist before the measured checkout
+    before = used_policies(shop.cloud)
+    assert checkout_reaches_its_end(shop)
+    shop.cloud.drain()
+    return sorted(used_policies(shop.cloud) - before)
+
+
+def test_the_checkout_uses_statements_of_many_functions(statements_the_checkout_uses: list[tuple[str, int]]) -> None:
+    resources = {resource for resource, _ in statements_the_checkout_uses}
+    assert {"CheckoutStartFunction", "CheckoutStateMachine", "InventoryReserveFunction"} <= resources
+
+
+@pytest.mark.parametrize("position", range(40))
+def test_removing_a_statement_the_checkout_uses_makes_it_fail_with_access_denied(
+        position: int, statements_the_checkout_uses: list[tuple[str, int]], short_lived_local_cloud: Any,
+        tmp_path: Path) -> None:
+    if position >= len(statements_the_checkout_uses):
+        pytest.skip("the checkout uses fewer statements")
+    resource, index = statements_the_checkout_uses[position]
+    sandbox = shared_sandbox()
+    stack = f"shop-mutant-{position}"
+    cloud = short_lived_local_cloud(template_without(tmp_path, resource, index), overrides(sandbox), stack_name=stack)
+    assert not checkout_reaches_its_end(Shop(cloud, sandbox), timeout=20), f"{resource} Policies[{index}] is not needed"
+    role = f"assumed-role/{stack}-{resource}Role/"
+    refusals = [d["message"] for d in cloud.iam()["denied"] if role in d["message"]]
+    assert refusals, f"no refusal of {resource}'s role in {cloud.log_path}"
+    print(f"{resource} Policies[{index}] removed: {refusals[0]}")
