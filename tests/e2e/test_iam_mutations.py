@@ -6,6 +6,7 @@ refusal of that role in the local cloud's log."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -14,17 +15,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checkout_support import Shop, overrides, shared_sandbox
+from checkout_support import Shop, User, overrides, shared_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(os.environ.get("IAM_MUTATIONS") != "1", reason="slow: run with `make iam-mutations`")
+CART_SHARDS = 2  # CART_TABLES in template.yaml
 _POLICY = re.compile(r"^(?P<resource>\w+)RolePolicy(?P<index>\d+)$")
 
 
-def checkout_reaches_its_end(shop: Shop, timeout: float = 30) -> bool:
-    buyer = shop.sign_up("mutant")
-    sku = shop.product(stock=5)
-    shop.add_to_cart(buyer, sku, 1)
+def ready_to_check_out(shop: Shop, shard: int | None = None) -> User:
+    """A buyer with an item in the cart (what the checkout starts from), on cart shard `shard`."""
+    from shop.sharding import ShardRouter
+
+    for _ in range(20):
+        buyer = shop.sign_up("mutant")
+        claims = json.loads(base64.urlsafe_b64decode(buyer.token.split(".")[1] + "=="))
+        if shard is None or ShardRouter(CART_SHARDS).shard_for(f"user#{claims['sub']}") == shard:
+            shop.add_to_cart(buyer, shop.product(stock=5), 1)
+            return buyer
+    raise AssertionError(f"no buyer's cart on shard {shard} in 20 sign-ups")
+
+
+def checkout_reaches_its_end(shop: Shop, buyer: User, timeout: float = 30) -> bool:
     answer = shop.checkout(buyer, key=uuid.uuid4().hex)
     if answer.status_code != 202:
         return False
@@ -48,6 +60,15 @@ def used_policies(cloud: Any) -> set[tuple[str, int]]:
     return used
 
 
+def cart_shard(resource: str, index: int) -> int | None:
+    """The cart shard a Policies entry is about (None: not a cart shard table's)."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    entry = yaml_parse((ROOT / "template.yaml").read_text())["Resources"][resource]["Properties"]["Policies"][index]
+    found = re.search(r"CartsShard(\d+)Table", json.dumps(entry))
+    return int(found.group(1)) if found else None
+
+
 def template_without(tmp: Path, resource: str, index: int) -> Path:
     """template.yaml (as JSON) without one entry of a resource's Policies, beside links to the code."""
     from samtranslator.yaml_helper import yaml_parse
@@ -65,9 +86,9 @@ def template_without(tmp: Path, resource: str, index: int) -> Path:
 def statements_the_checkout_uses(start_local_cloud: Any) -> list[tuple[str, int]]:
     sandbox = shared_sandbox()
     shop = Shop(start_local_cloud(ROOT / "template.yaml", overrides(sandbox), stack_name="shop-iam-base"), sandbox)
-    shop.product(stock=1)  # the admin and the catalog exist before the measured checkout
-    before = used_policies(shop.cloud)
-    assert checkout_reaches_its_end(shop)
+    buyer = ready_to_check_out(shop)
+    before = used_policies(shop.cloud)  # what sign-up, catalog and cart used: not the checkout's
+    assert checkout_reaches_its_end(shop, buyer, timeout=90)
     shop.cloud.drain()
     return sorted(used_policies(shop.cloud) - before)
 
@@ -87,7 +108,9 @@ def test_removing_a_statement_the_checkout_uses_makes_it_fail_with_access_denied
     sandbox = shared_sandbox()
     stack = f"shop-mutant-{position}"
     cloud = short_lived_local_cloud(template_without(tmp_path, resource, index), overrides(sandbox), stack_name=stack)
-    assert not checkout_reaches_its_end(Shop(cloud, sandbox), timeout=20), f"{resource} Policies[{index}] is not needed"
+    shop = Shop(cloud, sandbox)
+    buyer = ready_to_check_out(shop, cart_shard(resource, index))
+    assert not checkout_reaches_its_end(shop, buyer, timeout=20), f"{resource} Policies[{index}] is not needed"
     role = f"assumed-role/{stack}-{resource}Role/"
     refusals = [d["message"] for d in cloud.iam()["denied"] if role in d["message"]]
     assert refusals, f"no refusal of {resource}'s role in {cloud.log_path}"

@@ -20,7 +20,7 @@ from typing import Any
 
 from localcloud.iam.policy import Caller, Decision, Grant, Policy, evaluate
 from localcloud.iam.refusals import denied_message
-from localcloud.iam.resources import Check, lambda_function_arn
+from localcloud.iam.resources import Check, Where, lambda_function_arn
 from localcloud.stack import Resource, Stack
 
 # condition keys this evaluator supplies (a policy naming any other key is refused, with a log line)
@@ -128,7 +128,7 @@ class IamEnforcer:
                                    policies=tuple(policies), tags=tags, cacheable=not keys & VOLATILE_KEYS)
 
     def _load_resource_policies(self) -> None:
-        where = _Where(self.account, self.stack.region)
+        where = Where(self.account, self.stack.region)
         statements: dict[str, list[dict[str, Any]]] = {}
         for permission in self.stack.of_type("AWS::Lambda::Permission"):
             props = permission.properties
@@ -329,12 +329,6 @@ class IamEnforcer:
         """usage() with the stack's physical names, account and region as ${LogicalId}, ${AWS::...}:
         comparable across local clouds of one template."""
         return json.loads(normalize(json.dumps(self.usage()), self.stack))
-
-
-@dataclass
-class _Where:
-    account: str
-    region: str
 
 
 def _permission_statement(permission: Resource, function_arn: str) -> dict[str, Any]:

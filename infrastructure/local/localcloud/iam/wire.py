@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
@@ -128,8 +128,6 @@ def _routes(model: str) -> list[tuple[str, re.Pattern[str], str, int]]:
 
 
 def _rest_operation(model: str, method: str, path: str) -> tuple[str | None, dict[str, str]]:
-    from urllib.parse import unquote
-
     for route_method, pattern, name, _ in _routes(model):
         if route_method != method:
             continue
