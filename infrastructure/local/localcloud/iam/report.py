@@ -157,6 +157,10 @@ def policies_of(role: RoleUsage) -> list[PolicyUsage]:
     return list(policies.values())
 
 
+def reason_for(reasons: dict[tuple[str, str], str], role: str, origin: str) -> str | None:
+    return reasons.get((role, origin)) or reasons.get(("*", origin))
+
+
 def unused_policies(roles: dict[str, RoleUsage], sources: dict[str, str],
                     reasons: dict[tuple[str, str], str]) -> tuple[list[str], list[str]]:
     """Policies no request used, as "Role: entry": (kept with a recorded reason, to review)."""
@@ -165,8 +169,8 @@ def unused_policies(roles: dict[str, RoleUsage], sources: dict[str, str],
         for policy in policies_of(role):
             if kept_reason(policy.name) or not policy.never_used:
                 continue
-            name = f"{logical_id}: {sources.get(policy.name, policy.name)}"
-            (kept if (logical_id, sources.get(policy.name, policy.name)) in reasons else review).append(name)
+            origin = sources.get(policy.name, policy.name)
+            (kept if reason_for(reasons, logical_id, origin) else review).append(f"{logical_id}: {origin}")
     return kept, review
 
 
@@ -192,7 +196,7 @@ def render(roles: dict[str, RoleUsage], clouds: int, sources: dict[str, str],
         for policy in reviewed:
             origin = sources.get(policy.name, policy.name)
             if policy.never_used:
-                reason = reasons.get((logical_id, origin))
+                reason = reason_for(reasons, logical_id, origin)
                 if reason:
                     yield f"  unused, kept: {origin} ({reason})"
                 else:
