@@ -121,6 +121,7 @@ def test_the_checkout_uses_statements_of_many_functions(statements_the_checkout_
     assert {"CheckoutStartFunction", "CheckoutStateMachine", "InventoryReserveFunction"} <= resources
 
 
+@pytest.mark.timeout(3600)  # a local cloud and a checkout per statement
 def test_removing_any_statement_the_checkout_uses_makes_it_fail_with_access_denied(
         statements_the_checkout_uses: list[tuple[str, int]], short_lived_local_cloud: Any, tmp_path: Path) -> None:
     sandbox = shared_sandbox()
