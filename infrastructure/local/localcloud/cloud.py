@@ -352,6 +352,10 @@ class LocalCloud:
         """What each role was granted and used, and the refusals (GET /_localcloud/iam)."""
         return self.iam.usage() if self.iam is not None else {"enabled": False, "roles": {}, "denied": []}
 
+    def reset_iam_usage(self) -> None:
+        if self.iam is not None:
+            self.iam.reset_usage()
+
     def write_iam_usage(self, path: Path) -> None:
         """The usage with physical names as ${LogicalId}: `make iam-report` merges these files."""
         assert self.iam is not None

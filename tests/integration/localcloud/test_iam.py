@@ -81,6 +81,13 @@ def test_what_each_role_used_is_recorded_with_the_grant_that_allowed_it(wiring: 
     assert put and put[0]["used"] and scan and not scan[0]["used"]
 
 
+def test_a_usage_reset_shows_what_one_flow_uses(wiring: Any) -> None:
+    assert wiring.control("POST", "iam/reset")[0] == 200
+    assert wiring.iam()["roles"]["ItemsFunctionRole"]["used"] == []
+    assert httpx.get(f"{wiring.api_url}/items/nothing-{uuid.uuid4().hex[:6]}").status_code == 404
+    assert wiring.iam()["roles"]["ItemsFunctionRole"]["used"] == [["dynamodb:GetItem", table_arn(wiring, "ItemsTable")]]
+
+
 def test_the_startup_summary_says_iam_is_enforced(wiring: Any) -> None:
     assert wiring.health["iam"]["enforced"] is True
     assert "IAM       enforced:" in wiring.output()

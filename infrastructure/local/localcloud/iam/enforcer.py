@@ -325,6 +325,12 @@ class IamEnforcer:
                 "denied": [{"caller": d.caller, "action": d.action, "resource": d.resource, "message": d.message}
                            for d in list(self.denials)]}
 
+    def reset_usage(self) -> None:
+        """Forget what was used so far (to see what one flow uses); the refusals stay."""
+        for role in self.roles.values():
+            role.used = set()
+            role.grants_used = set()
+
     def normalized_usage(self) -> dict[str, Any]:
         """usage() with the stack's physical names, account and region as ${LogicalId}, ${AWS::...}:
         comparable across local clouds of one template."""
