@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,30 @@ def ready_to_check_out(shop: Shop, shard: int | None = None) -> tuple[User, str]
     raise AssertionError(f"no buyer's cart on shard {shard} in 20 sign-ups")
 
 
+def stock_taken_events(cloud: Any) -> Callable[[str], bool]:
+    """A tap on the bus: has a StockChanged taking stock of `sku` (delta < 0) been published?"""
+    name = f"iam-stock-{uuid.uuid4().hex[:8]}"
+    url, arn = cloud.event_queue(name)
+    events, sqs = cloud.client("events"), cloud.client("sqs")
+    bus = cloud.outputs["EventBusName"]
+    events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps({"detail-type": ["StockChanged"]}))
+    events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "tap", "Arn": arn}])
+    seen: list[dict[str, Any]] = []
+
+    def taken(sku: str) -> bool:
+        for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            seen.append(json.loads(message["Body"])["detail"]["data"])
+        return any(data.get("sku") == sku and data.get("delta", 0) < 0 for data in seen)
+
+    return taken
+
+
 def checkout_reaches_its_end(shop: Shop, buyer: User, sku: str, timeout: float = 30) -> bool:
     """Order CONFIRMED (in its read model too: my orders list it), its confirmation email sent, its
-    stock committed (sold, not held) and its events on the bus (InventoryCommitted, OrderConfirmed)."""
+    stock committed (sold, not held), its events on the bus (InventoryCommitted, OrderConfirmed,
+    StockChanged)."""
     shop.events_queue()
+    stock_taken = stock_taken_events(shop.cloud)
     answer = shop.checkout(buyer, key=uuid.uuid4().hex)
     if answer.status_code != 202:
         return False
@@ -54,6 +75,7 @@ def checkout_reaches_its_end(shop: Shop, buyer: User, sku: str, timeout: float =
         shop.wait_until(lambda: shop.stock(sku)["reserved"] == 0, timeout=timeout, what="stock committed")
         shop.wait_until(lambda: {"InventoryCommitted", "OrderConfirmed"} <= set(shop.events_for(order_id)),
                         timeout=timeout, what="events on the bus")
+        shop.wait_until(lambda: stock_taken(sku), timeout=timeout, what="StockChanged on the bus")
         shop.wait_until(lambda: any(o["orderId"] == order_id and o["status"] == "CONFIRMED"
                                     for o in shop.api("GET", "/orders", buyer).json().get("items", [])),
                         timeout=timeout, what="order in my orders")
