@@ -27,12 +27,14 @@ FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(wildcard
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help install install-tools frontend browsers local seed test fuzz lint bench build deploy schemas openapi clean
+.PHONY: help install install-tools frontend browsers local seed test fuzz iam-report iam-mutations lint bench build deploy schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (storefront on :$(LOCAL_WEB_PORT), API on :$(LOCAL_API_PORT), AWS and console on :$(LOCAL_AWS_PORT))"
 	@echo "make test     run the whole test suite (starts its own local cloud)"
 	@echo "make fuzz     schemathesis over the whole API as three callers, >= 10,000 requests (before a release)"
+	@echo "make iam-report  the grants of each role that the last \`make test\` never used (runs it if none)"
+	@echo "make iam-mutations  slow: removing any statement the checkout uses makes it fail with AccessDenied"
 	@echo "make lint     ruff, cfn-lint, sam validate --lint"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
@@ -91,6 +93,17 @@ test: install frontend browsers
 # The deep pass of the API fuzzing (`make test` runs a short one): FUZZ_ARGS="--examples 100 --seed 7".
 fuzz: install
 	@$(PY) -m tests.fuzz $(FUZZ_ARGS)
+
+# Least privilege: every local cloud of `make test` records what each role used (.localcloud/iam-usage).
+IAM_USAGE := .localcloud/iam-usage
+
+iam-report: install
+	@ls $(IAM_USAGE)/*.json >/dev/null 2>&1 || $(MAKE) --no-print-directory test
+	@$(PY) -m localcloud.iam.report --template template.yaml --usage $(IAM_USAGE)
+
+# Slow (a local cloud per statement): every Policies entry the checkout uses is needed by it.
+iam-mutations: install
+	@IAM_MUTATIONS=1 $(PY) -m pytest tests/e2e/test_iam_mutations.py -rs -s -q
 
 lint: install install-tools
 	@$(VENV)/bin/ruff check .

@@ -36,6 +36,7 @@ for _path in (ROOT / "infrastructure" / "local", ROOT / "layers" / "shared" / "p
 REGION = "us-east-1"
 STARTUP_TIMEOUT_S = 60
 LOG_DIR = ROOT / ".localcloud" / "logs"  # each local cloud's output (kept when a test fails: read it)
+IAM_USAGE_DIR = ROOT / ".localcloud" / "iam-usage"  # what each role used, per local cloud (`make iam-report`)
 BOOTSTRAP = str(ROOT / "infrastructure" / "local" / "localcloud" / "runtime" / "bootstrap.py")
 
 
@@ -101,6 +102,21 @@ class LocalCloudHandle:
         return boto3.resource(service, endpoint_url=self.aws_url, region_name=self.region,
                               aws_access_key_id="test", aws_secret_access_key="test")
 
+    def event_queue(self, name: str) -> tuple[str, str]:
+        """A queue (url, arn) that EventBridge rules may target: its policy lets events.amazonaws.com
+        send, as AWS requires (the local cloud enforces it)."""
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                                                          "Action": "sqs:SendMessage", "Resource": arn}]}
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+        return url, arn
+
+    def iam(self) -> dict[str, Any]:
+        """GET /_localcloud/iam: per role, grants and what was used; the refusals so far."""
+        return self.control("GET", "iam")[1]
+
     def control(self, method: str, path: str, timeout: float = 60) -> tuple[int, Any]:
         request = urllib.request.Request(f"{self.aws_url}/_localcloud/{path}", method=method)
         try:
@@ -154,8 +170,9 @@ def launch(template: Path, overrides: dict[str, str] | None = None, *, stack_nam
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT / "infrastructure" / "local"), str(ROOT / "layers" / "shared" / "python"), str(ROOT)]),
         "AWS_DEFAULT_REGION": REGION, "PYTHONUNBUFFERED": "1"}
+    usage = IAM_USAGE_DIR / (Path(log_name).stem + ".json")
     command = [sys.executable, "-m", "localcloud", "--template", str(template), "--api-port", str(api_port),
-               "--aws-port", str(aws_port), "--stack-name", stack_name, *(extra_args or [])]
+               "--aws-port", str(aws_port), "--stack-name", stack_name, "--iam-usage", str(usage), *(extra_args or [])]
     if overrides:
         command += ["--parameter-overrides", *(f"{k}={v}" for k, v in overrides.items())]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_fd, stderr=subprocess.STDOUT,
@@ -201,6 +218,23 @@ def stop(handle: LocalCloudHandle) -> list[str]:
     return problems
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """This run's IAM usage only: the report is about the suite that just ran."""
+    for stale in IAM_USAGE_DIR.glob("*.json"):
+        stale.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line on the grants of template.yaml's roles that no request of this run used."""
+    from localcloud.iam import report
+
+    template = ROOT / "template.yaml"
+    roles, clouds = report.load(IAM_USAGE_DIR, template)
+    if clouds:
+        terminalreporter.write_line(report.summary_line(roles, clouds, report.policy_sources(template),
+                                                        report.recorded_reasons()))
+
+
 @pytest.fixture(scope="session")
 def start_local_cloud() -> Iterator[Callable[..., LocalCloudHandle]]:
     """Factory: start_local_cloud(template, overrides=None, stack_name=...) -> LocalCloudHandle (cached)."""
@@ -216,6 +250,20 @@ def start_local_cloud() -> Iterator[Callable[..., LocalCloudHandle]]:
     problems = []
     for handle in started.values():
         problems += stop(handle)
+    assert not problems, "; ".join(problems)
+
+
+@pytest.fixture
+def short_lived_local_cloud() -> Iterator[Callable[..., LocalCloudHandle]]:
+    """Factory like start_local_cloud, but each one is stopped at the end of the test."""
+    started: list[LocalCloudHandle] = []
+
+    def start(template: str | Path, overrides: dict[str, str] | None = None, **kwargs: Any) -> LocalCloudHandle:
+        started.append(launch(Path(template).resolve(), overrides, **kwargs))
+        return started[-1]
+
+    yield start
+    problems = [problem for handle in started for problem in stop(handle)]
     assert not problems, "; ".join(problems)
 
 

@@ -274,11 +274,8 @@ class Shop:
 
     def events_queue(self) -> str:
         if self._events_queue is None:
-            sqs, events = self.cloud.client("sqs"), self.cloud.client("events")
-            url = sqs.create_queue(QueueName="checkout-e2e-events")["QueueUrl"]
-            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-                "QueueArn"
-            ]
+            events = self.cloud.client("events")
+            url, arn = self.cloud.event_queue("checkout-e2e-events")
             bus = self.cloud.outputs["EventBusName"]
             events.put_rule(
                 Name="checkout-e2e-tap",

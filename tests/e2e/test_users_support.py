@@ -77,10 +77,7 @@ def bus_events(local_cloud: Any, detail_type: str) -> Iterator[Callable[[], list
     events, sqs = local_cloud.client("events"), local_cloud.client("sqs")
     bus = local_cloud.outputs["EventBusName"]
     name = f"e2e-{detail_type}-{uuid.uuid4().hex[:8]}"
-    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = local_cloud.event_queue(name)
     events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps({"detail-type": [detail_type]}))
     events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "q", "Arn": queue_arn}])
     seen: list[dict[str, Any]] = []

@@ -31,6 +31,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="payment sandbox port (0: a free one) when the template has a PaymentProviderUrl")
     parser.add_argument("--storefront-port", type=int, default=0,
                         help="port of the storefront's static files (0: a free one; -1: not served)")
+    parser.add_argument("--iam", choices=("on", "off"), default=os.environ.get("LOCALCLOUD_IAM", "on"),
+                        help="enforce the template's IAM policies (default on; LOCALCLOUD_IAM=off sets the default)")
+    parser.add_argument("--iam-usage", type=Path, default=None, metavar="FILE",
+                        help="on stop, write what each role was granted and used (for `make iam-report`)")
     parser.add_argument("--seed", action="store_true", help="run scripts/seed.py once ready (if it exists)")
     parser.add_argument("--quiet", action="store_true", help="no function logs, only the summary and errors")
     return parser.parse_args(argv)
@@ -61,6 +65,11 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
     lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")
+    if cloud.iam is not None and cloud.iam.enabled:
+        lines.append(f"  IAM       enforced: {len(cloud.iam.roles)} roles' policies from the template; refusals logged "
+                     "as 'IAM denied' (--iam off to disable)")
+    else:
+        lines.append("  IAM       not enforced (--iam off): every request is allowed")
     if cloud.sandbox is not None:
         lines.append(f"  Payments  {cloud.sandbox.url}   (payment sandbox: clients tokenize at {cloud.sandbox.tokenize_url}")
         lines.append(f"            with the publishable key {cloud.sandbox.publishable_key}; the secret key and the webhook")
@@ -128,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                     aws_port=args.aws_port, api_port=args.api_port or None, parameter_overrides=params,
                     account_concurrency=args.account_concurrency, redis_url=redis.url,
                     environments_per_function=args.environments_per_function,
-                    payment_sandbox_port=args.sandbox_port,
+                    payment_sandbox_port=args.sandbox_port, iam=args.iam == "on", iam_usage=args.iam_usage,
                     storefront_port=None if args.storefront_port < 0 else args.storefront_port),
         progress=progress, function_log=(lambda name, line: None) if quiet else None,
     )

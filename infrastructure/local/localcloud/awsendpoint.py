@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from localcloud import dynamodb_transactions
 from localcloud.control import ControlMiddleware, WSGIApp
+from localcloud.iam import IamMiddleware
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
 
@@ -46,7 +47,8 @@ class _QuietHandler(MotoRequestHandler):
 class AwsEndpoint(ThreadedMotoServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
         super().__init__(ip_address=host, port=port, verbose=False)
-        self.control = ControlMiddleware(SerializedDynamoDB(DomainDispatcherApplication(create_backend_app)))
+        self.iam = IamMiddleware(SerializedDynamoDB(DomainDispatcherApplication(create_backend_app)))
+        self.control = ControlMiddleware(self.iam)
 
     def start(self) -> None:
         # bind here, not in the thread: a port in use must fail the start, not hang it

@@ -3,6 +3,7 @@ pollers, scheduler and the local API gateway. `LocalCloud.start()` / `.stop()`."
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -15,10 +16,11 @@ from localcloud import hooks
 from localcloud.awsendpoint import AwsEndpoint, start_endpoint
 from localcloud.console import CONSOLE_FILES, Console, ConsoleApp, EmbeddedMetrics, EventLog, eventlog
 from localcloud.dispatch import Dispatcher
+from localcloud.iam import IamEnforcer
 from localcloud.provision import Provisioner, ProvisionReport
 from localcloud.runtime import LocalRuntime, function_specs
 from localcloud.runtime.pool import print_log
-from localcloud.runtime.worker import LogSink
+from localcloud.runtime.worker import FunctionSpec, LogSink
 from localcloud.sources import DynamoDBStreamPoller, Scheduler, SqsPoller, scheduled_event
 from localcloud.stack import Resource, Stack
 from localcloud.template import build_stack, default_account_id, translate
@@ -47,6 +49,8 @@ class CloudConfig:
     # (0: a free one; None: not served); the console is served under /_localcloud/console/ on the AWS port
     storefront_port: int | None = 0
     storefront_dir: Path | None = None
+    iam: bool = True  # evaluate the template's policies on every request a role makes (False: --iam off)
+    iam_usage: Path | None = None  # where stop() writes what each role used (the least-privilege report)
 
 
 # The template's secrets whose values the payment sandbox must hold too (it is the other side of them).
@@ -77,6 +81,8 @@ class LocalCloud:
         self.event_log = EventLog()  # what went on the buses, for the console
         self.embedded_metrics: EmbeddedMetrics | None = None  # EMF metrics from the function logs
         self.storefront: Any = None
+        self.iam: IamEnforcer | None = None
+        self._clients: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ start
     @property
@@ -122,16 +128,21 @@ class LocalCloud:
         for logical_id, kind in self.report.not_emulated:
             self.progress(f"  - not emulated: {logical_id} ({kind})")
         self.runtime.close()
+        self.iam = IamEnforcer(self.stack, enabled=cfg.iam, log=self._log_always)
         self.embedded_metrics = EmbeddedMetrics(self.function_log or print_log)
         runtime_kwargs: dict[str, Any] = {"log": self.embedded_metrics}
         self.runtime = LocalRuntime(
             function_specs(self.stack), aws_endpoint=self.aws_url, region=cfg.region,
             account_concurrency=cfg.account_concurrency, idle_seconds=cfg.idle_seconds,
-            environments_per_function=cfg.environments_per_function, **runtime_kwargs,
+            environments_per_function=cfg.environments_per_function, credentials=self._environment_credentials,
+            **runtime_kwargs,
         )
         hooks.install(self.runtime, self.dispatcher, send_sqs=self._send_sqs, start_execution=self._start_execution,
                       settings=cfg.retry_settings, on_async_failure=self._async_failed,
-                      async_retries=self._async_retry_counts())
+                      async_retries=self._async_retry_counts(),
+                      authorize_service=self._authorize_service if cfg.iam else None,
+                      state_client=self._state_client)
+        self.endpoint.iam.enforcer = self.iam
         self._start_sources(provisioner)
         if cfg.api_port:
             self._start_gateway()
@@ -154,11 +165,15 @@ class LocalCloud:
             arn = props["EventSourceArn"]
             function = str(props["FunctionName"])
             service = arn.split(":")[2]
+            # Lambda's pollers read the stream or queue, and send to on-failure destinations, as the function's role
+            role = self._role_of(function)
+            send = functools.partial(self._send_sqs, role=role)
             if service == "dynamodb":
-                poller: Any = DynamoDBStreamPoller(props, function, self.runtime, provisioner.client("dynamodbstreams"),
-                                                   self._send_sqs, self.config.region)
+                poller: Any = DynamoDBStreamPoller(props, function, self.runtime,
+                                                   self._client("dynamodbstreams", role, function), send,
+                                                   self.config.region)
             elif service == "sqs" and arn in queues:
-                poller = SqsPoller(props, function, self.runtime, provisioner.client("sqs"), queues[arn],
+                poller = SqsPoller(props, function, self.runtime, self._client("sqs", role, function), queues[arn],
                                    self.config.region)
             else:
                 self.progress(f"  - not emulated: event source {mapping.logical_id} ({arn})")
@@ -223,7 +238,12 @@ class LocalCloud:
             self.gateway_error = f"no local API gateway ({error})"
             self.progress(f"  ! {self.gateway_error}")
             return
-        self.gateway = LocalApiGateway(self.stack, self.runtime, aws_endpoint=self.aws_url)
+        permission = None
+        if self.config.iam:
+            def permission(function_arn: str, source_arn: str) -> bool:
+                return self._authorize_service("apigateway.amazonaws.com", "lambda:InvokeFunction", function_arn,
+                                               source_arn)
+        self.gateway = LocalApiGateway(self.stack, self.runtime, aws_endpoint=self.aws_url, invoke_permission=permission)
         self.gateway_server = start_gateway(self.gateway, self.config.host, self.config.api_port)
 
     @property
@@ -253,18 +273,56 @@ class LocalCloud:
         self.storefront = StaticSite(site, self.config.host, self.config.storefront_port, config).start()
 
     # ------------------------------------------------------------------ deliveries
-    def _client(self, service: str) -> Any:
-        import boto3
-        from botocore.config import Config
-
-        if not hasattr(self, "_clients"):
-            self._clients: dict[str, Any] = {}
+    def _client(self, service: str, role: str | None = None, session: str = "localcloud") -> Any:
+        """A client of the local endpoint: as `role` (session `session`) with IAM, else the administrator."""
+        if role is not None and self.iam is not None:
+            return self.iam.client(role, session, service, self.aws_url, self.config.region)
         if service not in self._clients:
+            import boto3
+            from botocore.config import Config
+
             self._clients[service] = boto3.session.Session().client(
                 service, endpoint_url=self.aws_url, region_name=self.config.region, aws_access_key_id="test",
                 aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}),
             )
         return self._clients[service]
+
+    def _role_of(self, function_name: str) -> str | None:
+        """The execution role of a function (name or ARN), from the template."""
+        assert self.stack is not None and self.runtime is not None
+        name = self.runtime.resolve_name(function_name) or function_name
+        function = next((f for f in self.stack.of_type("AWS::Lambda::Function") if f.physical_id == name), None)
+        return str(function.properties["Role"]) if function is not None and function.properties.get("Role") else None
+
+    def _environment_credentials(self, spec: FunctionSpec) -> dict[str, str]:
+        """Fresh temporary credentials of the function's role for one execution environment."""
+        if self.iam is None or not spec.role_arn:
+            return {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test"}
+        return self.iam.issue(spec.role_arn, spec.name).environment()
+
+    def _state_client(self, role_arn: str | None, service: str, region: str) -> Any:
+        """What moto's Step Functions interpreter calls Lambda and direct integrations with: the state
+        machine's role (session named after the state machine), no retries, a task's long timeout."""
+        from botocore.config import Config
+
+        assert self.stack is not None
+        config = Config(parameter_validation=False, retries={"max_attempts": 0, "total_max_attempts": 1},
+                        connect_timeout=10, read_timeout=900)
+        if role_arn is None or self.iam is None:
+            import boto3
+
+            return boto3.session.Session().client(service, endpoint_url=self.aws_url, region_name=region,
+                                                  aws_access_key_id="test", aws_secret_access_key="test", config=config)
+        machine = next((m.attributes.get("Name") for m in self.stack.of_type("AWS::StepFunctions::StateMachine")
+                        if m.properties.get("RoleArn") == role_arn), None)
+        return self.iam.client(role_arn, str(machine or "states"), service, self.aws_url, region, config=config)
+
+    def _authorize_service(self, service: str, action: str, resource: str, source_arn: str) -> bool:
+        assert self.iam is not None
+        return self.iam.authorize_service(service, action, resource, source_arn=source_arn).allowed
+
+    def _log_always(self, message: str) -> None:
+        print(message, flush=True)
 
     def _queue_url(self, queue_arn: str) -> str:
         assert self.stack is not None
@@ -274,16 +332,20 @@ class LocalCloud:
         _, _, _, _, account, name = queue_arn.split(":", 5)
         return self._client("sqs").get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
 
-    def _send_sqs(self, queue_arn: str, body: str, attributes: dict[str, Any]) -> None:
+    def _send_sqs(self, queue_arn: str, body: str, attributes: dict[str, Any], role: str | None = None) -> None:
+        """Send to a queue: as `role` (a function's DLQ or destination), else as the local cloud itself."""
         message_attributes = {k: {"DataType": "String", "StringValue": str(v) or "-"} for k, v in attributes.items()}
-        self._client("sqs").send_message(QueueUrl=self._queue_url(queue_arn), MessageBody=body,
-                                         MessageAttributes=message_attributes)
+        self._client("sqs", role, "lambda-destinations").send_message(
+            QueueUrl=self._queue_url(queue_arn), MessageBody=body, MessageAttributes=message_attributes)
 
-    def _start_execution(self, state_machine_arn: str, payload: str) -> None:
+    def _start_execution(self, state_machine_arn: str, payload: str, role_arn: str | None = None) -> None:
+        """EventBridge starting a state machine target with the target's RoleArn (required, as in AWS)."""
         import uuid
 
-        self._client("stepfunctions").start_execution(stateMachineArn=state_machine_arn, input=payload,
-                                                      name=str(uuid.uuid4()))
+        if role_arn is None and self.config.iam:
+            raise PermissionError(f"AccessDenied: the target {state_machine_arn} has no RoleArn to start it with")
+        self._client("stepfunctions", role_arn, "events").start_execution(
+            stateMachineArn=state_machine_arn, input=payload, name=str(uuid.uuid4()))
 
     def _invoke_configs(self) -> dict[str, dict[str, Any]]:
         assert self.stack is not None
@@ -308,13 +370,15 @@ class LocalCloud:
         if not target or target.split(":")[2] != "sqs":
             self.progress(f"  ! async event for {name} dropped after retries ({result.error_type})")
             return
+        role = self._role_of(name)  # Lambda sends to the DLQ or destination with the function's role
         if on_failure.get("Destination"):
             body = json.dumps({"version": "1.0", "requestContext": {"functionArn": name, "condition": "RetriesExhausted"},
                                "requestPayload": event, "responseContext": {"functionError": result.error_type},
                                "responsePayload": result.payload})
-            self._send_sqs(target, body, {})
+            self._send_sqs(target, body, {}, role=role)
         else:
-            self._send_sqs(target, json.dumps(event), {"ErrorCode": "200", "ErrorMessage": json.dumps(result.payload)[:1000]})
+            self._send_sqs(target, json.dumps(event), {"ErrorCode": "200", "ErrorMessage": json.dumps(result.payload)[:1000]},
+                           role=role)
 
     def _fire_rule(self, rule: Resource) -> None:
         assert self.stack is not None
@@ -340,6 +404,7 @@ class LocalCloud:
             "outputs": self.stack.outputs, "paymentSandboxUrl": self.sandbox.url if self.sandbox else None,
             "paymentPublishableKey": self.sandbox.publishable_key if self.sandbox else None,
             "storefrontUrl": self.storefront.url if self.storefront else None, "consoleUrl": self.console_url,
+            "iam": {"enforced": bool(self.iam and self.iam.enabled), "roles": len(self.iam.roles) if self.iam else 0},
             "readySeconds": round(self.ready_seconds, 3),
             "startupSeconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
@@ -347,6 +412,22 @@ class LocalCloud:
     def function_stats(self) -> dict[str, Any]:
         assert self.runtime is not None
         return self.runtime.stats()
+
+    def iam_usage(self) -> dict[str, Any]:
+        """What each role was granted and used, and the refusals (GET /_localcloud/iam)."""
+        return self.iam.usage() if self.iam is not None else {"enabled": False, "roles": {}, "denied": []}
+
+    def reset_iam_usage(self) -> None:
+        if self.iam is not None:
+            self.iam.reset_usage()
+
+    def write_iam_usage(self, path: Path) -> None:
+        """The usage with physical names as ${LogicalId}: `make iam-report` merges these files."""
+        assert self.iam is not None
+        record = {"template": str(self.config.template.resolve()), "parameters": self.config.parameter_overrides,
+                  "recordedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **self.iam.normalized_usage()}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, indent=1))
 
     def run_schedule(self, rule: str) -> bool:
         return self.scheduler is not None and self.scheduler.fire(rule)
@@ -363,6 +444,11 @@ class LocalCloud:
     # ------------------------------------------------------------------ stop
     def stop(self) -> None:
         """Stop everything this local cloud started: workers, gateway, pollers, moto."""
+        if self.config.iam_usage is not None and self.iam is not None and self.iam.enabled:
+            try:
+                self.write_iam_usage(self.config.iam_usage)
+            except OSError as error:
+                self.progress(f"  ! could not write the IAM usage to {self.config.iam_usage}: {error}")
         if self.gateway_server is not None:
             self.gateway_server.stop()
             self.gateway_server = None

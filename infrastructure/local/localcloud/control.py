@@ -5,6 +5,8 @@ GET  /_localcloud/functions               per-function counters and environments
 POST /_localcloud/schedules/<rule>/run    fire a scheduled rule now
 POST /_localcloud/drain?timeout=30        block until async work, deliveries and pollers are idle
 POST /_localcloud/counters/reset          zero the per-function counters
+GET  /_localcloud/iam                     per role: grants, what was used; refusals (IAM enforcement)
+POST /_localcloud/iam/reset               forget what was used so far (what does one flow use?)
 (and the operations console's routes, localcloud.console.web, through `extension`)
 """
 
@@ -30,6 +32,8 @@ class ControlTarget(Protocol):
     def run_schedule(self, rule: str) -> bool: ...
     def drain(self, timeout: float) -> bool: ...
     def reset_counters(self) -> None: ...
+    def iam_usage(self) -> dict[str, Any]: ...
+    def reset_iam_usage(self) -> None: ...
 
 
 class ControlMiddleware:
@@ -71,6 +75,11 @@ class ControlMiddleware:
             timeout = float(query.get("timeout", ["30"])[0])
             drained = target.drain(timeout)
             return ("200 OK" if drained else "504 Gateway Timeout"), {"drained": drained}
+        if route == "iam" and method == "GET":
+            return "200 OK", target.iam_usage()
+        if route == "iam/reset" and method == "POST":
+            target.reset_iam_usage()
+            return "200 OK", {"reset": True}
         if route == "counters/reset" and method == "POST":
             target.reset_counters()
             return "200 OK", {"reset": True}

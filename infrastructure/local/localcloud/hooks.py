@@ -7,12 +7,19 @@
   background, retried per the target's RetryPolicy, then sent to its DeadLetterConfig queue.
 - LambdaBackend.create_event_source_mapping: the mapping is kept but unhooked from the queue or
   table, so moto no longer invokes inside the write; localcloud.sources polls instead.
+- boto_client_for (moto's Step Functions interpreter): its calls to Lambda and to the services of
+  direct integrations carry the state machine role's credentials instead of fixed fake ones.
+
+With IAM on, EventBridge's deliveries are authorized as AWS authorizes them: a Lambda target and a
+queue (target or DLQ) must allow events.amazonaws.com in their resource policy, a state machine
+target is started with the target's RoleArn.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -54,10 +61,12 @@ class _Installed:
     runtime: LocalRuntime
     dispatcher: Dispatcher
     send_sqs: Callable[[str, str, dict[str, Any]], None]  # (queue arn, body, message attributes)
-    start_execution: Callable[[str, str], None]  # (state machine arn, input)
+    start_execution: Callable[[str, str, str | None], None]  # (state machine arn, input, target RoleArn)
     # after the last async retry: the function's DLQ / on-failure destination (function, event, result)
     on_async_failure: Callable[[str, dict[str, Any], InvokeResult], None] | None = None
     settings: Settings = field(default_factory=Settings)
+    authorize_service: AuthorizeService | None = None  # None: IAM not enforced
+    state_client: StateClient | None = None
     originals: dict[str, Any] = field(default_factory=dict)
     retries_by_function: dict[str, int] = field(default_factory=dict)  # EventInvokeConfig MaximumRetryAttempts
 
@@ -66,6 +75,28 @@ class _Installed:
 
 
 _installed: _Installed | None = None
+
+
+# (service principal, action, resource ARN, source ARN) -> allowed by the resource's policy?
+AuthorizeService = Callable[[str, str, str, str], bool]
+# (role ARN or None, service, region) -> a boto3 client acting as that role
+StateClient = Callable[[str | None, str, str], Any]
+STATE_CLIENT_MODULES = (  # the interpreter's modules that import boto_client_for (moto 5.2.5)
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_unsupported",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_glue",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_ecs",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.result_writer.resource_eval.resource_eval_s3",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval.resource_eval_s3",
+)
+EVENTS_PRINCIPAL = "events.amazonaws.com"
 
 
 # ---------------------------------------------------------------------- Lambda
@@ -123,7 +154,7 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
         return
     ours = [t for t in self.targets if t["Arn"].split(":")[2] in ("lambda", "states")]
     if len(ours) != len(self.targets):
-        others = [t for t in self.targets if t not in ours]
+        others = [t for t in self.targets if t not in ours and _may_send_to_queue(t["Arn"], self.arn)]
         saved = self.targets
         self.targets = others  # moto delivers the rest (SQS, logs, buses, archives) itself
         try:
@@ -137,6 +168,14 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
         elif target.get("InputPath"):
             event = _input_path(event, target["InputPath"])
         _installed.dispatcher.submit(deliver_to_target, self.arn, target, event, 0, time.time())
+
+
+def _may_send_to_queue(target_arn: str, rule_arn: str) -> bool:
+    """A queue target receives events only when its policy lets EventBridge send (other targets pass)."""
+    assert _installed is not None
+    if _installed.authorize_service is None or target_arn.split(":")[2] != "sqs":
+        return True
+    return _installed.authorize_service(EVENTS_PRINCIPAL, "sqs:SendMessage", target_arn, rule_arn)
 
 
 def eventbridge_event(message: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +200,12 @@ def deliver_to_target(rule_arn: str, target: dict[str, Any], event: Any, attempt
     installed = _installed
     service = target["Arn"].split(":")[2]
     error_code, error_message = "", ""
-    if service == "lambda":
+    retriable = True
+    if service == "lambda" and installed.authorize_service is not None and not installed.authorize_service(
+            EVENTS_PRINCIPAL, "lambda:InvokeFunction", target["Arn"], rule_arn):
+        # EventBridge does not retry a permission error: straight to the DLQ
+        error_code, error_message, retriable = "NO_PERMISSIONS", f"{EVENTS_PRINCIPAL} may not invoke {target['Arn']}", False
+    elif service == "lambda":
         result: InvokeResult = installed.runtime.invoke(target["Arn"], event, source="events")
         if result.ok:
             return
@@ -169,12 +213,14 @@ def deliver_to_target(rule_arn: str, target: dict[str, Any], event: Any, attempt
         error_message = json.dumps(result.payload)[:1000]
     else:
         try:
-            installed.start_execution(target["Arn"], json.dumps(event))
+            installed.start_execution(target["Arn"], json.dumps(event), target.get("RoleArn"))
             return
         except Exception as error:  # noqa: BLE001 - any failure to start is a failed delivery
             error_code, error_message = "SDK_CLIENT_ERROR", str(error)
+            if "AccessDenied" in error_message:
+                error_code, retriable = "NO_PERMISSIONS", False
     policy = target.get("RetryPolicy") or {}
-    retries = int(policy.get("MaximumRetryAttempts", DEFAULT_TARGET_RETRIES))
+    retries = int(policy.get("MaximumRetryAttempts", DEFAULT_TARGET_RETRIES)) if retriable else 0
     max_age = float(policy.get("MaximumEventAgeInSeconds", 86400))
     settings = installed.settings
     if attempt < retries and time.time() - first_try < max_age:
@@ -184,6 +230,10 @@ def deliver_to_target(rule_arn: str, target: dict[str, Any], event: Any, attempt
     dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
     if not dead_letter:
         log.warning("event to %s dropped after %d attempts (no DeadLetterConfig)", target["Arn"], attempt + 1)
+        return
+    if installed.authorize_service is not None and not installed.authorize_service(
+            EVENTS_PRINCIPAL, "sqs:SendMessage", dead_letter, rule_arn):
+        log.warning("event to %s dropped: its DLQ %s does not let EventBridge send", target["Arn"], dead_letter)
         return
     attributes = {
         "RULE_ARN": rule_arn, "TARGET_ARN": target["Arn"], "ERROR_CODE": error_code,
@@ -214,23 +264,51 @@ def pin_stream_label(account_id: str, region: str, table_name: str, stream_arn: 
     table.latest_stream_label = stream_arn.rsplit("/stream/", 1)[1]
 
 
+# ---------------------------------------------------------------------- Step Functions interpreter
+def _boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+    assert _installed is not None and _installed.state_client is not None
+    role_arn = getattr(state_credentials, "role_arn", None)
+    return _installed.state_client(role_arn, service, region)
+
+
+def _patch_state_clients(replacement: Any) -> dict[str, Any]:
+    import importlib
+
+    previous = {}
+    for name in STATE_CLIENT_MODULES:
+        module = importlib.import_module(name)
+        previous[name] = module.boto_client_for
+        module.boto_client_for = replacement
+    return previous
+
+
+def _restore_state_clients(previous: dict[str, Any]) -> None:
+    for name, original in previous.items():
+        sys.modules[name].boto_client_for = original
+
+
 # ---------------------------------------------------------------------- install
 def install(
     runtime: LocalRuntime,
     dispatcher: Dispatcher,
     *,
     send_sqs: Callable[[str, str, dict[str, Any]], None],
-    start_execution: Callable[[str, str], None],
+    start_execution: Callable[[str, str, str | None], None],
     settings: Settings | None = None,
     on_async_failure: Callable[[str, dict[str, Any], InvokeResult], None] | None = None,
     async_retries: dict[str, int] | None = None,
+    authorize_service: AuthorizeService | None = None,
+    state_client: StateClient | None = None,
 ) -> None:
     global _installed
     if _installed is not None:
         uninstall()
     _installed = _Installed(runtime, dispatcher, send_sqs, start_execution, on_async_failure, settings or Settings(),
+                            authorize_service=authorize_service, state_client=state_client,
                             retries_by_function=dict(async_retries or {}))
     originals = _installed.originals
+    if state_client is not None:
+        originals["boto_client_for"] = _patch_state_clients(_boto_client_for)
     originals["_invoke_lambda"] = LambdaFunction._invoke_lambda
     originals["invoke"] = LambdaFunction.invoke
     originals["send_to_targets"] = Rule.send_to_targets
@@ -250,4 +328,6 @@ def uninstall() -> None:
     LambdaFunction.invoke = originals["invoke"]  # type: ignore[method-assign]
     Rule.send_to_targets = originals["send_to_targets"]  # type: ignore[method-assign]
     LambdaBackend.create_event_source_mapping = originals["create_event_source_mapping"]  # type: ignore[method-assign]
+    if "boto_client_for" in originals:
+        _restore_state_clients(originals["boto_client_for"])
     _installed = None

@@ -30,7 +30,6 @@ HANDLED_ELSEWHERE = {
     "AWS::ApiGateway::UsagePlan": "local API gateway",
     "AWS::ApiGateway::UsagePlanKey": "local API gateway",
     "AWS::ApiGateway::Account": "local API gateway",
-    "AWS::Lambda::Permission": "no resource policies locally",
     "AWS::SQS::QueuePolicy": None,
     "AWS::Events::Permission": "no resource policies locally",
 }
@@ -291,6 +290,19 @@ class Provisioner:
         alias = self.client("lambda").create_alias(FunctionName=p["FunctionName"], Name=p["Name"],
                                                    FunctionVersion=version)
         r.physical_id = alias["AliasArn"]
+
+    def create_lambda_permission(self, r: Resource, p: dict[str, Any]) -> None:
+        """The function's resource policy (the local IAM evaluates it from the template as well)."""
+        function = str(p["FunctionName"])
+        args: dict[str, Any] = {"StatementId": r.logical_id, "Action": p.get("Action", "lambda:InvokeFunction"),
+                                "Principal": str(p["Principal"])}
+        parts = function.split(":")
+        if function.startswith("arn:") and len(parts) == 8:  # an alias or version ARN
+            function, args["Qualifier"] = ":".join(parts[:7]), parts[7]
+        for key in ("SourceArn", "SourceAccount", "EventSourceToken", "PrincipalOrgID", "FunctionUrlAuthType"):
+            if p.get(key):
+                args[key] = str(p[key])
+        self.client("lambda").add_permission(FunctionName=function, **args)
 
     def create_lambda_eventsourcemapping(self, r: Resource, p: dict[str, Any]) -> None:
         args = {k: v for k, v in p.items() if k in (

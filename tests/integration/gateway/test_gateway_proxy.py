@@ -341,3 +341,19 @@ def test_a_powertools_rest_resolver_serves_the_gateway_events(gw):
 
     assert response.status_code == 200
     assert response.json() == {"bucket": "b1", "key": "k1", "q": "shoes", "tag": "t"}
+
+
+def test_a_function_whose_policy_refuses_api_gateway_answers_500_without_being_invoked(run_gateway, make_stack):
+    asked = []
+
+    def permission(function_arn, source_arn):
+        asked.append((function_arn, source_arn))
+        return False
+
+    gateway = run_gateway(make_stack(), invoke_permission=permission)
+    response = gateway.client.get("/public/a/b")
+    assert response.status_code == 500 and response.json() == {"message": "Internal server error"}
+    assert gateway.invoker.calls == []
+    function_arn, source_arn = asked[0]
+    assert function_arn.endswith(f":function:{ECHO}")
+    assert source_arn == f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{API_ID}/{gateway.gateway.apis[0].stage_name}/GET/public/a/b"

@@ -46,7 +46,7 @@ class Sent:
 def moto_hooks() -> Iterator[tuple[FakeRuntime, Dispatcher, Sent]]:
     runtime, dispatcher, sent = FakeRuntime(), Dispatcher(), Sent()
     with mock_aws():
-        hooks.install(runtime, dispatcher, send_sqs=sent, start_execution=lambda arn, payload: None,  # type: ignore[arg-type]
+        hooks.install(runtime, dispatcher, send_sqs=sent, start_execution=lambda arn, payload, role: None,  # type: ignore[arg-type]
                       settings=hooks.Settings(retry_base_delay=0.01, retry_max_delay=0.02, async_retry_delays=(0.01,)))
         try:
             yield runtime, dispatcher, sent
@@ -137,7 +137,68 @@ def test_uninstall_restores_moto() -> None:
     from moto.awslambda.models import LambdaFunction
 
     original = LambdaFunction._invoke_lambda
-    hooks.install(FakeRuntime(), Dispatcher(), send_sqs=Sent(), start_execution=lambda a, b: None)  # type: ignore[arg-type]
+    hooks.install(FakeRuntime(), Dispatcher(), send_sqs=Sent(), start_execution=lambda a, b, c: None)  # type: ignore[arg-type]
     assert LambdaFunction._invoke_lambda is not original
     hooks.uninstall()
     assert LambdaFunction._invoke_lambda is original
+
+
+def test_a_lambda_target_its_policy_does_not_open_to_eventbridge_goes_to_the_dlq_unretried() -> None:
+    runtime, dispatcher, sent = FakeRuntime(), Dispatcher(), Sent()
+    asked: list[tuple[str, str, str, str]] = []
+
+    def authorize(service: str, action: str, resource: str, source_arn: str) -> bool:
+        asked.append((service, action, resource, source_arn))
+        return action == "sqs:SendMessage"  # the DLQ lets EventBridge send; the function lets nobody invoke
+
+    with mock_aws():
+        hooks.install(runtime, dispatcher, send_sqs=sent, start_execution=lambda a, b, c: None,  # type: ignore[arg-type]
+                      authorize_service=authorize, settings=hooks.Settings(retry_base_delay=0.01))
+        try:
+            closed = _function("closed")
+            queue_arn = boto3.client("sqs", region_name=REGION).get_queue_attributes(
+                QueueUrl=boto3.client("sqs", region_name=REGION).create_queue(QueueName="dlq")["QueueUrl"],
+                AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            events = boto3.client("events", region_name=REGION)
+            rule_arn = events.put_rule(Name="r", EventPattern=json.dumps({"source": ["test"]}))["RuleArn"]
+            events.put_targets(Rule="r", Targets=[{"Id": "closed", "Arn": closed, "DeadLetterConfig": {"Arn": queue_arn}}])
+            events.put_events(Entries=[{"Source": "test", "DetailType": "T", "Detail": "{}"}])
+            assert dispatcher.drain(5)
+        finally:
+            hooks.uninstall()
+            dispatcher.close()
+    assert runtime.calls == []  # never invoked
+    assert asked[0] == ("events.amazonaws.com", "lambda:InvokeFunction", closed, rule_arn)
+    assert len(sent.messages) == 1 and sent.messages[0][2]["ERROR_CODE"] == "NO_PERMISSIONS"
+    assert sent.messages[0][2]["RETRY_ATTEMPTS"] == "0"
+
+
+def test_state_machine_tasks_call_services_with_the_state_machine_role() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    made: list[tuple[str | None, str, str]] = []
+    hooks.install(FakeRuntime(), Dispatcher(), send_sqs=Sent(), start_execution=lambda a, b, c: None,  # type: ignore[arg-type]
+                  state_client=lambda role, service, region: made.append((role, service, region)) or "client")
+    try:
+        credentials = type("StateCredentials", (), {"role_arn": "arn:aws:iam::123456789012:role/saga"})()
+        assert lambda_eval_utils.boto_client_for(region=REGION, service="lambda", state_credentials=credentials) == "client"
+        assert made == [("arn:aws:iam::123456789012:role/saga", "lambda", REGION)]
+    finally:
+        hooks.uninstall()
+    assert lambda_eval_utils.boto_client_for is not hooks._boto_client_for
+
+
+def test_every_interpreter_module_that_makes_clients_is_patched() -> None:
+    import importlib
+    import pkgutil
+
+    import moto.stepfunctions.parser as parser
+
+    users = set()
+    for module in pkgutil.walk_packages(parser.__path__, parser.__name__ + "."):
+        source = importlib.util.find_spec(module.name)
+        if source and source.origin and source.origin.endswith(".py"):
+            with open(source.origin) as handle:
+                if "import boto_client_for" in handle.read():
+                    users.add(module.name)
+    assert users == set(hooks.STATE_CLIENT_MODULES)

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -112,8 +113,12 @@ class LocalApiGateway:
         jwks_url: str = DEFAULT_JWKS_URL,
         issuer: str = DEFAULT_ISSUER,
         account_throttle: tuple[float, float] | None = ACCOUNT_THROTTLE,
+        invoke_permission: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.stack = stack
+        # (function ARN, execute-api source ARN) -> may API Gateway invoke it? (the function's
+        # resource policy, when IAM is enforced; None: not checked)
+        self.invoke_permission = invoke_permission
         self.invoker = invoker
         self.aws_endpoint = aws_endpoint.rstrip("/")
         self.quiet = quiet
@@ -270,6 +275,13 @@ class LocalApiGateway:
             return mock.status, mock_headers, render(mock.template, request.context()).encode(), "mock"
 
         path = "/" + "/".join(segments)
+        if self.invoke_permission is not None and operation.function_arn:
+            api = operation.api
+            source_arn = (f"arn:aws:execute-api:{self.stack.region}:{self.stack.account_id}:"
+                          f"{api.api_id}/{api.stage_name}/{method}{path}")
+            if not self.invoke_permission(operation.function_arn, source_arn):
+                # API Gateway logs "Invalid permissions on Lambda function" and answers 500
+                raise _Reject("DEFAULT_5XX")
         event = self._event(
             scope, operation, path, path_params, headers, multi_headers, body, claims, api_key, request.request_id
         )

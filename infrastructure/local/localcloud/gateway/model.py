@@ -61,6 +61,7 @@ class Operation:
     cognito: CognitoAuthorizerSpec | None
     mock: MockResponse | None
     throttle: tuple[float, float] | None  # (rate, burst) from MethodSettings, None: unlimited
+    function_arn: str | None = None  # the ARN the integration invokes (an alias's, with AutoPublishAlias)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,11 @@ def _function_name(stack: Stack, uri: Any) -> str | None:
         return resource.physical_id
     named = _FUNCTION_ARN.match(arn)  # an alias or version ARN: the function part names it
     return named.group("name") if named else arn
+
+
+def _invoked_arn(uri: Any) -> str | None:
+    match = _LAMBDA_URI.search(str(uri))
+    return match.group("arn") if match else None
 
 
 def _cognito_spec(stack: Stack, name: str, scheme: dict[str, Any]) -> CognitoAuthorizerSpec | None:
@@ -236,6 +242,7 @@ def load_apis(stack: Stack) -> list[ApiSpec]:
                         cognito=cognito.get(authorizer) if authorizer else None,
                         mock=None if is_proxy else _mock_response(integration),
                         throttle=throttle,
+                        function_arn=_invoked_arn(integration.get("uri")) if is_proxy else None,
                     )
                 )
         apis.append(spec)

@@ -43,5 +43,6 @@ def function_specs(stack: Stack) -> list[FunctionSpec]:
             layer_dirs=[_layer_dir(layers[arn]) for arn in props.get("Layers", []) if arn in layers],
             reserved_concurrency=int(reserved) if reserved is not None else None,
             logical_id=resource.logical_id,
+            role_arn=str(props.get("Role", "")),
         ))
     return specs

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -92,8 +93,12 @@ class LocalRuntime:
         log: LogSink = print_log,
         environments_per_function: int = DEFAULT_ENVIRONMENTS_PER_FUNCTION,
         environments_total: int = DEFAULT_ENVIRONMENTS_TOTAL,
+        credentials: Callable[[FunctionSpec], dict[str, str]] | None = None,
     ) -> None:
         self.region = region
+        # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN of the function's role, fresh
+        # for each execution environment (None: the fake "test" keys)
+        self.credentials = credentials
         self.aws_endpoint = aws_endpoint
         self.idle_seconds = idle_seconds
         self.log = log
@@ -115,7 +120,7 @@ class LocalRuntime:
 
     # ------------------------------------------------------------------ environment
     def _environment(self, spec: FunctionSpec) -> dict[str, str]:
-        """Exactly what Lambda gives a function, plus the local endpoint and fake credentials."""
+        """Exactly what Lambda gives a function, plus the local endpoint (credentials: per environment)."""
         env = dict(spec.environment)
         env.update({
             "AWS_LAMBDA_FUNCTION_NAME": spec.name,
@@ -217,7 +222,8 @@ class LocalRuntime:
         init_ms: float | None = None
         if worker is None:
             self._evict_idle_beyond(self.environments_total - 1)
-            worker = Worker(spec, pool.env, pool.log)
+            env = {**pool.env, **self.credentials(spec)} if self.credentials is not None else pool.env
+            worker = Worker(spec, env, pool.log)
             with pool.lock:
                 pool.all_workers.add(worker)
                 pool.counters.cold_starts += 1

@@ -37,6 +37,7 @@ class FunctionSpec:
     layer_dirs: list[str] = field(default_factory=list)
     reserved_concurrency: int | None = None
     logical_id: str = ""
+    role_arn: str = ""  # its execution role: each environment gets temporary credentials of it
 
 
 class WorkerDied(Exception):

@@ -109,3 +109,29 @@ def env_writer(event, context):
 
 def env_reader(event, context):
     return {"instance": INSTANCE, "invocations": INVOCATIONS, "env": sorted(os.environ)}
+
+
+def whoami(event, context):
+    """The identity the environment's credentials carry, and a read of the table named in the event."""
+    identity = boto3.client("sts").get_caller_identity()
+    answer = {"arn": identity["Arn"], "keyPrefix": os.environ["AWS_ACCESS_KEY_ID"][:4],
+              "hasToken": bool(os.environ.get("AWS_SESSION_TOKEN"))}
+    if event.get("table"):  # no except: a refusal fails the invocation, as it would in AWS
+        boto3.client("dynamodb").get_item(TableName=event["table"], Key={"id": {"S": "x"}})
+        answer["read"] = event["table"]
+    return answer
+
+
+def guarded(event, context):
+    """One DynamoDB call named by the event; the refusal, if any, as boto3 raised it."""
+    from botocore.exceptions import ClientError
+
+    dynamodb = boto3.client("dynamodb")
+    try:
+        if event["call"] == "get":
+            dynamodb.get_item(TableName=event["table"], Key={"id": {"S": "x"}})
+        else:
+            dynamodb.put_item(TableName=event["table"], Item={"id": {"S": "x"}})
+    except ClientError as error:
+        return {"code": error.response["Error"]["Code"], "message": error.response["Error"]["Message"]}
+    return {"code": None}
