@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checkout_support import Shop, overrides, shared_sandbox
+from checkout_support import OVERRIDES, Shop
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = "shop-iam-e2e"
@@ -29,9 +29,8 @@ def template_without(tmp: Path, line: str) -> Path:
 
 @pytest.fixture(scope="module")
 def shop_without_start_permission(start_local_cloud: Any, tmp_path_factory: pytest.TempPathFactory) -> Shop:
-    sandbox = shared_sandbox()
     template = template_without(tmp_path_factory.mktemp("iam-template"), REMOVED)
-    return Shop(start_local_cloud(template, overrides(sandbox), stack_name=STACK), sandbox)
+    return Shop(start_local_cloud(template, OVERRIDES, stack_name=STACK))
 
 
 def test_checkout_without_the_state_machine_permission_fails_with_accessdenied(

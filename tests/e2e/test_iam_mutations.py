@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checkout_support import Shop, User, overrides, shared_sandbox
+from checkout_support import OVERRIDES, Shop, User
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(os.environ.get("IAM_MUTATIONS") != "1", reason="slow: run with `make iam-mutations`")
@@ -129,8 +129,7 @@ def template_without(tmp: Path, resource: str, index: int) -> Path:
 
 @pytest.fixture(scope="module")
 def statements_the_checkout_uses(start_local_cloud: Any) -> list[tuple[str, int]]:
-    sandbox = shared_sandbox()
-    shop = Shop(start_local_cloud(ROOT / "template.yaml", overrides(sandbox), stack_name="shop-iam-base"), sandbox)
+    shop = Shop(start_local_cloud(ROOT / "template.yaml", OVERRIDES, stack_name="shop-iam-base"))
     buyer, sku = ready_to_check_out(shop)
     shop.events_queue()
     shop.cloud.drain()  # the sign-up's, catalog's and cart's own deliveries (welcome email, stock events) are done
@@ -148,7 +147,6 @@ def test_the_checkout_uses_statements_of_many_functions(statements_the_checkout_
 @pytest.mark.timeout(3600)  # a local cloud and a checkout per statement
 def test_removing_any_statement_the_checkout_uses_makes_it_fail_with_access_denied(
         statements_the_checkout_uses: list[tuple[str, int]], short_lived_local_cloud: Any, tmp_path: Path) -> None:
-    sandbox = shared_sandbox()
     problems = []
     only = os.environ.get("IAM_MUTATIONS_ONLY")  # "Resource:index,...": just these, e.g. after a fix
     for position, (resource, index) in enumerate(statements_the_checkout_uses):
@@ -157,8 +155,8 @@ def test_removing_any_statement_the_checkout_uses_makes_it_fail_with_access_deni
         stack = f"shop-mutant-{position}"
         folder = tmp_path / stack
         folder.mkdir()
-        cloud = short_lived_local_cloud(template_without(folder, resource, index), overrides(sandbox), stack_name=stack)
-        shop = Shop(cloud, sandbox)
+        cloud = short_lived_local_cloud(template_without(folder, resource, index), OVERRIDES, stack_name=stack)
+        shop = Shop(cloud)
         buyer, sku = ready_to_check_out(shop, cart_shard(resource, index))
         completed = checkout_reaches_its_end(shop, buyer, sku, timeout=20)
         tolerated = TOLERATED.get((resource, policy_name(resource, index)))
