@@ -60,7 +60,9 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     lines.append(f"  Console    {cloud.console_url}")
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
-    lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")
+    cache_mode = stack.parameters.get("CacheMode")
+    lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}"
+                 + (f"   (the L2 cache: CacheMode={cache_mode})" if cache_mode else ""))
     if cloud.sandbox is not None:
         lines.append(f"  Payments  {cloud.sandbox.url}   (payment sandbox: clients tokenize at {cloud.sandbox.tokenize_url}")
         lines.append(f"            with the publishable key {cloud.sandbox.publishable_key}; the secret key and the webhook")
