@@ -119,8 +119,13 @@ class LocalCloud:
         mark = time.monotonic()
         for logical_id, error in self.report.failed:
             self.progress(f"  ! {logical_id}: {error}")
+        network = [lid for lid, kind in self.report.not_emulated if kind.startswith("AWS::EC2::")]
+        if network:  # CacheMode=serverless: one line for the whole VPC
+            self.progress(f"  - not emulated: the VPC (CacheMode=serverless: {len(network)} AWS::EC2 resources - "
+                          f"subnets, security groups, endpoints, NAT gateways); functions reach everything directly")
         for logical_id, kind in self.report.not_emulated:
-            self.progress(f"  - not emulated: {logical_id} ({kind})")
+            if not kind.startswith("AWS::EC2::"):
+                self.progress(f"  - not emulated: {logical_id} ({kind})")
         self.runtime.close()
         self.embedded_metrics = EmbeddedMetrics(self.function_log or print_log)
         runtime_kwargs: dict[str, Any] = {"log": self.embedded_metrics}
@@ -197,8 +202,7 @@ class LocalCloud:
             for name, value in variables.items():
                 if value == tls_url:
                     variables[name] = self.config.redis_url
-        self.progress(f"  L2 cache: CacheMode=serverless, served by the Redis at {self.config.redis_url} "
-                      f"(TLS not emulated; the VPC, its endpoints and NAT gateways are not emulated)")
+        self.progress(f"  L2 cache: the ServerlessCache is the Redis at {self.config.redis_url} (no TLS locally)")
 
     def _start_payment_sandbox(self, declared: dict[str, Any], parameters: dict[str, str]) -> None:
         """The stand-in card processor, listening before the stack is built so that its URL goes to

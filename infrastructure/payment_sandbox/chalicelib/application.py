@@ -78,7 +78,8 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
 
     def _merchant() -> str:
         caller = keys.identify(_bearer(app.current_request))
-        assert caller is not None  # the middleware let only known keys through
+        if caller is None:  # the middleware lets only known keys through: unreachable
+            raise RuntimeError("no caller behind the authentication middleware")
         return caller.merchant
 
     @app.middleware("http")
