@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import boto3
-import redis
 from botocore.config import Config
 from pydantic import BaseModel
 from shop.http import create_app, json_response
+from shop.redis_client import redis_client
 
 CHECK_TIMEOUT_S = 0.5
 
@@ -25,9 +25,6 @@ dynamodb = boto3.client(
     config=Config(connect_timeout=CHECK_TIMEOUT_S, read_timeout=CHECK_TIMEOUT_S, retries={"max_attempts": 1}),
 )
 CACHE_MODE = os.environ.get("CACHE_MODE", "none")
-REDIS_URL = os.environ.get("REDIS_URL", "")
-cache = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=CHECK_TIMEOUT_S,
-                             socket_timeout=CHECK_TIMEOUT_S) if REDIS_URL else None
 
 
 class Check(BaseModel):
@@ -71,6 +68,8 @@ def _report(description: str) -> dict[str, Any]:
 )
 def health():
     checks = {"dynamodb": timed(lambda: dynamodb.describe_table(TableName=os.environ["PRODUCTS_TABLE"]))}
+    # the environment's client (created once, on first use); None without REDIS_URL (CacheMode=none)
+    cache = redis_client(connect_timeout=CHECK_TIMEOUT_S, socket_timeout=CHECK_TIMEOUT_S)
     if cache is not None:
         checks["redis"] = timed(cache.ping)
     healthy = all(check["ok"] for check in checks.values())
