@@ -102,7 +102,8 @@ def _is_card_number(text: str) -> bool:
         return False  # a processor token: its random characters can hold a Luhn-valid run of digits
     for run in _DIGIT_RUN.findall(text):
         digits = re.sub(r"\D", "", run)
-        if 13 <= len(digits) <= 19 and _luhn_valid(digits):
+        # no card number starts with 0 (ISO/IEC 7812 issues none under industry 0): "000..." is no PAN
+        if 13 <= len(digits) <= 19 and digits[0] != "0" and _luhn_valid(digits):
             return True
     return False
 
