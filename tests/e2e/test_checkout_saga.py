@@ -106,7 +106,7 @@ def test_the_same_idempotency_key_twice_makes_one_order_and_one_charge(shop: Sho
     third = shop.checkout(buyer, key, token)
     assert third.json() == {"orderId": order["orderId"], "status": "CONFIRMED"}
     reused = shop.checkout(buyer, key)  # the same key with another token: another request
-    assert reused.status_code == 422 and reused.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert shop.ledger(order["orderId"]) == ["authorization", "capture"]
     assert len(shop.api("GET", "/orders", buyer).json()["items"]) == 1
     assert shop.stock(sku)["available"] == 4
