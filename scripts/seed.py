@@ -44,7 +44,7 @@ def _now() -> str:
 
 def _health(endpoint: str) -> dict[str, Any]:
     try:
-        with urllib.request.urlopen(f"{endpoint}/_localcloud/health", timeout=5) as response:
+        with urllib.request.urlopen(f"{endpoint}/_localcloud/health", timeout=5) as response:  # noqa: S310 - http(s) argument
             return json.loads(response.read())
     except (urllib.error.URLError, OSError, ValueError):
         return {}  # another emulator (LocalStack): find names by listing

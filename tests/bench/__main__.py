@@ -61,8 +61,8 @@ def initial_overrides(parameters: set[str]) -> tuple[dict[str, str], list[str]]:
     if "CacheEnabled" in parameters:
         overrides["CacheEnabled"] = "false"
     else:  # no switch for L1: at least take L2 away (an unreachable Redis: reads fall through to the table)
-        overrides["RedisUrl"] = "redis://127.0.0.1:1/0"
-        notes.append("template.yaml has no CacheEnabled parameter: 'initial' runs with Redis unreachable (no L2) "
+        overrides["CacheMode"] = "none"
+        notes.append("template.yaml has no CacheEnabled parameter: 'initial' runs with CacheMode=none (no L2) "
                      "but the 5 s L1 stays on, so the cache gain is understated.")
     notes.append("checkout 'initial' = request until GET /orders/{id} shows CONFIRMED/FAILED (polled every 10 ms); "
                  "'current' = until the 202.")

@@ -143,7 +143,7 @@ def function_specs(shop: Shop) -> list[Any]:
     health = shop.cloud.health
     redis = ensure_redis()
     try:
-        parameters = {"RedisUrl": redis.url, **shop.overrides}
+        parameters = {"CacheMode": "external", "CacheUrl": redis.url, **shop.overrides}  # as the local cloud sets them
     finally:
         if redis.embedded:
             redis.stop()

@@ -64,7 +64,9 @@ def summary(cloud: object, redis_url: str, embedded: bool) -> str:
     lines.append(f"  Console    {cloud.console_url}")
     lines.append(f"  API       {cloud.api_url if cloud.gateway_server else '(none: ' + str(cloud.gateway_error) + ')'}")
     lines.append(f"  AWS       {cloud.aws_url}   (AWS_ENDPOINT_URL; control API under /_localcloud/)")
-    lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}")
+    cache_mode = stack.parameters.get("CacheMode")
+    lines.append(f"  Redis     {redis_url}{'  (embedded)' if embedded else ''}"
+                 + (f"   (the L2 cache: CacheMode={cache_mode})" if cache_mode else ""))
     if cloud.iam is not None and cloud.iam.enabled:
         lines.append(f"  IAM       enforced: {len(cloud.iam.roles)} roles' policies from the template; refusals logged "
                      "as 'IAM denied' (--iam off to disable)")

@@ -38,7 +38,7 @@ class CloudConfig:
     account_concurrency: int = 1000
     idle_seconds: float = 300.0
     environments_per_function: int = 8  # local cap on processes per function (more invocations queue)
-    redis_url: str | None = None  # passed to the template's RedisUrl parameter when it has one
+    redis_url: str | None = None  # the template's L2 cache: CacheMode=external with this CacheUrl (see _cache_parameters)
     # the payment sandbox (infrastructure/payment_sandbox) for a template with a PaymentProviderUrl
     # parameter that no override sets; port 0 = a free one. It gets the values of the template's
     # payment secrets (SANDBOX_SECRETS) once they exist, and the PaymentPublishableKey parameter.
@@ -104,13 +104,12 @@ class LocalCloud:
         self.timings["translate"] = time.monotonic() - mark
         count = len(translated.get("Resources", {}))
         parameters = dict(cfg.parameter_overrides)
-        if cfg.redis_url and "RedisUrl" in translated.get("Parameters", {}):
-            parameters.setdefault("RedisUrl", cfg.redis_url)
+        self._cache_parameters(translated.get("Parameters", {}), parameters)
         self._start_payment_sandbox(translated.get("Parameters", {}), parameters)
         self.progress(f"creating {count} resources ...")
         mark = time.monotonic()
         account_id = default_account_id()
-        provisioner = Provisioner(self.aws_url, cfg.region, account_id)
+        provisioner = Provisioner(self.aws_url, cfg.region, account_id, redis_url=cfg.redis_url)
         # hooks first: moto must never invoke inside a write, even while the stack is being created
         self.runtime = LocalRuntime([], aws_endpoint=self.aws_url, region=cfg.region)
         hooks.install(self.runtime, self.dispatcher, send_sqs=self._send_sqs, start_execution=self._start_execution,
@@ -120,13 +119,19 @@ class LocalCloud:
             parameter_overrides=parameters, on_resource=provisioner, translated=translated,
         )
         self.report = provisioner.report
+        self._serve_serverless_cache()
         self._hand_secrets_to_sandbox()
         self.timings["resources"] = time.monotonic() - mark
         mark = time.monotonic()
         for logical_id, error in self.report.failed:
             self.progress(f"  ! {logical_id}: {error}")
+        network = [lid for lid, kind in self.report.not_emulated if kind.startswith("AWS::EC2::")]
+        if network:  # CacheMode=serverless: one line for the whole VPC
+            self.progress(f"  - not emulated: the VPC (CacheMode=serverless: {len(network)} AWS::EC2 resources - "
+                          f"subnets, security groups, endpoints, NAT gateways); functions reach everything directly")
         for logical_id, kind in self.report.not_emulated:
-            self.progress(f"  - not emulated: {logical_id} ({kind})")
+            if not kind.startswith("AWS::EC2::"):
+                self.progress(f"  - not emulated: {logical_id} ({kind})")
         self.runtime.close()
         self.iam = IamEnforcer(self.stack, enabled=cfg.iam, log=self._log_always)
         self.embedded_metrics = EmbeddedMetrics(self.function_log or print_log)
@@ -186,11 +191,43 @@ class LocalCloud:
             self.scheduler = Scheduler(scheduled, self._fire_rule)
             self.scheduler.start()
 
+    def _cache_parameters(self, declared: dict[str, Any], parameters: dict[str, str]) -> None:
+        """The template's L2 cache is this machine's Redis: CacheMode=external with its URL, unless told
+        otherwise (CacheMode=none runs without one; CacheMode=serverless: see _serve_serverless_cache)."""
+        if "CacheMode" not in declared or not self.config.redis_url:
+            return
+        if parameters.setdefault("CacheMode", "external") == "external" and "CacheUrl" in declared:
+            parameters.setdefault("CacheUrl", self.config.redis_url)
+        self.progress(f"  L2 cache: CacheMode={parameters['CacheMode']}"
+                      + ("" if parameters["CacheMode"] == "none" else f" (the Redis at {self.config.redis_url})"))
+
+    def _serve_serverless_cache(self) -> None:
+        """CacheMode=serverless: the ElastiCache Serverless cache is this machine's Redis. Its endpoint
+        speaks TLS in AWS (rediss://); the local Redis does not, so the functions get its plain URL."""
+        assert self.stack is not None
+        caches = self.stack.of_type("AWS::ElastiCache::ServerlessCache")
+        if not caches or not self.config.redis_url:
+            return
+        from urllib.parse import urlparse
+
+        local = urlparse(self.config.redis_url)
+        tls_url = f"rediss://{local.hostname}:{local.port or 6379}"
+        for function in self.stack.of_type("AWS::Lambda::Function"):
+            variables = (function.properties.get("Environment") or {}).get("Variables") or {}
+            for name, value in variables.items():
+                if value == tls_url:
+                    variables[name] = self.config.redis_url
+        self.progress(f"  L2 cache: the ServerlessCache is the Redis at {self.config.redis_url} (no TLS locally)")
+
     def _start_payment_sandbox(self, declared: dict[str, Any], parameters: dict[str, str]) -> None:
         """The stand-in card processor, listening before the stack is built so that its URL goes to
-        the template; it knows no key until `_hand_secrets_to_sandbox` (the secrets do not exist yet)."""
+        the template; it knows no key until `_hand_secrets_to_sandbox` (the secrets do not exist yet).
+        A template that would deploy the sandbox itself (PaymentProcessor=sandbox: a nested application)
+        gets this one instead, as PaymentProcessor=external at its URL."""
         cfg = self.config
         if not cfg.payment_sandbox or "PaymentProviderUrl" not in declared or "PaymentProviderUrl" in parameters:
+            return
+        if parameters.get("PaymentProcessor", declared.get("PaymentProcessor", {}).get("Default")) == "external":
             return
         root = str(cfg.template.resolve().parent)
         if root not in sys.path:
@@ -203,6 +240,8 @@ class LocalCloud:
         self.progress("starting the payment sandbox ...")
         self.sandbox = start_sandbox(cfg.host, cfg.payment_sandbox_port, accounts=())
         parameters["PaymentProviderUrl"] = self.sandbox.url
+        if "PaymentProcessor" in declared:
+            parameters["PaymentProcessor"] = "external"
 
     def _hand_secrets_to_sandbox(self) -> None:
         """Give the sandbox what the template's payment secrets hold, read back from Secrets Manager as

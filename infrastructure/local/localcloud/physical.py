@@ -20,6 +20,13 @@ def _digest(*parts: str, length: int = 12, alphabet: str = string.ascii_lowercas
     return "".join(out)
 
 
+EC2_ID_PREFIXES = {
+    "AWS::EC2::VPC": "vpc", "AWS::EC2::Subnet": "subnet", "AWS::EC2::SecurityGroup": "sg", "AWS::EC2::RouteTable": "rtb",
+    "AWS::EC2::InternetGateway": "igw", "AWS::EC2::NatGateway": "nat", "AWS::EC2::EIP": "eipalloc",
+    "AWS::EC2::VPCEndpoint": "vpce", "AWS::EC2::FlowLog": "fl",
+}
+
+
 def bounded_name(stack: str, logical_id: str, limit: int, *, lower: bool = False) -> str:
     """`<stack>-<LogicalId>` within a service's length limit (suffixed by a hash when cut)."""
     name = f"{stack}-{logical_id}"
@@ -126,7 +133,22 @@ def physical_identity(
         return name, {"Arn": arn("cloudwatch", f"alarm:{name}")}
     if resource_type == "AWS::S3::Bucket":
         name = p.get("BucketName") or bounded_name(stack, logical_id, 63, lower=True)
-        return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+        return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com",
+                      "RegionalDomainName": f"{name}.s3.{region}.amazonaws.com"}
+    if resource_type.startswith("AWS::CloudFront::"):  # not emulated; ids shaped as CloudFront's
+        ident = _digest(stack, logical_id, length=14, alphabet=string.ascii_uppercase + string.digits)
+        if resource_type == "AWS::CloudFront::Distribution":
+            return ident, {"Id": ident, "DomainName": f"{ident.lower()}.cloudfront.net"}
+        return ident, {"Id": ident}
+    if resource_type in EC2_ID_PREFIXES:  # not emulated (the VPC of CacheMode=serverless); ids shaped as EC2's
+        ident = f"{EC2_ID_PREFIXES[resource_type]}-{_digest(stack, logical_id, length=17, alphabet='0123456789abcdef')}"
+        extra = {"VPC": {"DefaultSecurityGroup": f"sg-{_digest(stack, logical_id, 'default', length=17, alphabet='0123456789abcdef')}",
+                         "CidrBlock": p.get("CidrBlock")},
+                 "EIP": {"AllocationId": f"eipalloc-{ident.split('-')[1]}", "PublicIp": "192.0.2.1"}}
+        return ident, {"Id": ident, "GroupId": ident, **extra.get(resource_type.split("::")[2], {})}
+    if resource_type == "AWS::KMS::Key":
+        key_id = _digest(stack, logical_id, length=32, alphabet="0123456789abcdef")
+        return key_id, {"Arn": arn("kms", f"key/{key_id}"), "KeyId": key_id}
     if resource_type == "AWS::SecretsManager::Secret":
         name = p.get("Name") or bounded_name(stack, logical_id, 256)
         secret_arn = arn("secretsmanager", f"secret:{name}-{_digest(name, length=6)}")

@@ -52,8 +52,10 @@ def _tags_list(tags: Any) -> list[dict[str, str]]:
 class Provisioner:
     """One callable per resource type; `__call__(resource)` is build_stack's on_resource."""
 
-    def __init__(self, endpoint: str, region: str, account_id: str, log: Callable[[str], None] = print) -> None:
+    def __init__(self, endpoint: str, region: str, account_id: str, log: Callable[[str], None] = print,
+                 redis_url: str | None = None) -> None:
         self.endpoint, self.region, self.account_id, self.log = endpoint, region, account_id, log
+        self.redis_url = redis_url  # what stands in for an ElastiCache cache
         self.session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=region)
         self._clients: dict[str, Any] = {}
         self.report = ProvisionReport()
@@ -173,6 +175,16 @@ class Provisioner:
         if template and key:  # a JSON secret: the template's fields plus the generated one
             return json.dumps({**json.loads(template), key: password})
         return password
+
+    def create_elasticache_serverlesscache(self, r: Resource, p: dict[str, Any]) -> None:
+        """The local Redis stands in for the cache (moto has no ElastiCache Serverless): its endpoint."""
+        if not self.redis_url:
+            raise ValueError("no local Redis to stand in for the cache")
+        from urllib.parse import urlparse  # noqa: PLC0415
+
+        local = urlparse(self.redis_url)
+        r.attributes.update({"Endpoint.Address": local.hostname, "Endpoint.Port": str(local.port or 6379)})
+        self.report.local.append((r.logical_id, f"the local Redis ({self.redis_url})"))
 
     # ------------------------------------------------------------------ events
     def create_events_eventbus(self, r: Resource, p: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ LOCAL_URI_PROPERTIES = {
     "AWS::Serverless::Function": "CodeUri",
     "AWS::Serverless::LayerVersion": "ContentUri",
     "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::Application": "Location",  # a nested template built at deploy time (the payment sandbox)
 }
 
 # called for each resource once its properties are resolved: may replace physical id / attributes

@@ -14,6 +14,7 @@ from chalice import Chalice, CORSConfig, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from . import stack
 from .keys import Account, Caller, KeyKind, KeyRing
 from .models import AmountRequest, AuthorizationRequest, EmptyRequest, PaymentMethodRequest, Switches
 from .processor import Processor, SandboxError
@@ -43,8 +44,8 @@ class SandboxSettings:
                  ) -> SandboxSettings:
         """SANDBOX_API_KEY and SANDBOX_PUBLISHABLE_KEY (comma-separated, paired by position: one merchant
         account each), SANDBOX_WEBHOOK_URL/_SECRET, SANDBOX_TABLE, then `overrides` (wire names, as
-        `PUT /_sandbox/config` takes them)."""
-        env = os.environ if environ is None else environ
+        `PUT /_sandbox/config` takes them). Deployed beside the shop, the keys come from its stack (`stack`)."""
+        env = stack.resolve(os.environ if environ is None else environ)
         initial: dict[str, Any] = {}
         if env.get("SANDBOX_WEBHOOK_URL"):
             initial["webhookUrl"] = env["SANDBOX_WEBHOOK_URL"]
@@ -77,7 +78,8 @@ def create_app(settings: SandboxSettings | None = None, store: SandboxStore | No
 
     def _merchant() -> str:
         caller = keys.identify(_bearer(app.current_request))
-        assert caller is not None  # the middleware let only known keys through
+        if caller is None:  # the middleware lets only known keys through: unreachable
+            raise RuntimeError("no caller behind the authentication middleware")
         return caller.merchant
 
     @app.middleware("http")

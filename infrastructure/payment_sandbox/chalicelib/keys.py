@@ -17,7 +17,7 @@ from enum import Enum
 
 
 class KeyKind(Enum):
-    SECRET = "secret"
+    SECRET = "secret"  # noqa: S105 - the kind of key, not a key
     PUBLISHABLE = "publishable"
 
 

@@ -68,7 +68,7 @@ class Switches(_Wire):
     fail_next: Annotated[StrictInt, Field(ge=0)] = 0
     outage: StrictBool = False
     seed: StrictInt | None = None  # makes errorRate and jitter repeatable
-    webhook_url: str | None = None
+    webhook_url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] | None = None  # never file: or others
     webhook_secret: str | None = None
     webhook_max_attempts: Annotated[StrictInt, Field(ge=1, le=20)] = 5
     webhook_retry_delay_ms: Annotated[StrictInt, Field(ge=0, le=60_000)] = 500

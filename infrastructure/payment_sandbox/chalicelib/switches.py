@@ -20,7 +20,7 @@ class SwitchBoard:
     def reset(self) -> None:
         with self._lock:
             self._current = self._initial.model_copy()
-            self._random = random.Random(self._current.seed)
+            self._random = random.Random(self._current.seed)  # noqa: S311 - simulated faults, repeatable by seed
 
     @property
     def current(self) -> Switches:
@@ -32,7 +32,7 @@ class SwitchBoard:
         with self._lock:
             merged = Switches.model_validate({**self._current.model_dump(by_alias=True), **changes})
             if merged.seed != self._current.seed or "seed" in changes:
-                self._random = random.Random(merged.seed)
+                self._random = random.Random(merged.seed)  # noqa: S311 - simulated faults, repeatable by seed
             self._current = merged
             return merged
 

@@ -51,9 +51,11 @@ class WebhookDispatcher:
             # Signed per attempt, as real processors do, so a retry is not refused as too old.
             headers = {"Content-Type": "application/json",
                        SIGNATURE_HEADER: sign(switches.webhook_secret or "", body, int(self._clock()))}
-            request = urllib.request.Request(switches.webhook_url or "", data=body, headers=headers, method="POST")
+            request = urllib.request.Request(switches.webhook_url or "", data=body, headers=headers,  # noqa: S310
+                                             method="POST")
             try:
-                with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
+                # the URL is http(s) only (Switches.webhook_url)
+                with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:  # noqa: S310
                     delivered = 200 <= response.status < 300
             except (urllib.error.URLError, OSError, ValueError) as error:
                 logger.info("webhook %s attempt %d failed: %s", event["type"], attempt + 1, error)

@@ -57,7 +57,7 @@ def translate(template: dict[str, Any]) -> dict[str, Any]:
 
     for resource in template["Resources"].values():
         props = resource.get("Properties", {})
-        for key in ("CodeUri", "ContentUri", "DefinitionUri"):
+        for key in ("CodeUri", "ContentUri", "DefinitionUri", "Location"):
             if isinstance(props.get(key), str) and not props[key].startswith("s3://"):
                 props[key] = f"s3://local-code/{props[key]}"
     return transform(template, {}, NoManagedPolicies())

@@ -150,7 +150,8 @@ def test_card_details_are_refused_with_the_way_to_tokenize(raw: dict[str, Any]):
     assert "4242" not in str(raised.value.details) and "4000" not in str(raised.value.details)
 
 
-@pytest.mark.parametrize("text", ["12 rue de la Paix", "Flat 4242, 2nd floor", "Code 1234-5678-9012"])
+# a run of zeros passes Luhn, but no card number starts with 0 (the fuzzer sent one as a region)
+@pytest.mark.parametrize("text", ["12 rue de la Paix", "Flat 4242, 2nd floor", "Code 1234-5678-9012", "0" * 40])
 def test_ordinary_addresses_with_numbers_are_not_card_data(text: str):
     parsed = CheckoutBody.model_validate({"paymentMethodId": "pm_x", "shippingAddress": {
         "line1": text, "city": "Paris", "postalCode": "75001", "country": "FR"}})

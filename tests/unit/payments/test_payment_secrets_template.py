@@ -81,4 +81,6 @@ def test_the_config_function_is_public_and_needs_no_permission():
     assert "Policies" not in props
     event = props["Events"]["Get"]["Properties"]
     assert (event["Path"], event["Method"], event["Auth"]) == ("/config", "GET", {"Authorizer": "NONE"})
-    assert props["Environment"]["Variables"]["PAYMENT_TOKENIZE_URL"] == {"Fn::Sub": "${PaymentProviderUrl}/v1/payment_methods"}
+    processor = {"Fn::If": ["UsePaymentSandbox", {"Fn::GetAtt": ["PaymentSandbox", "Outputs.Url"]}, {"Ref": "PaymentProviderUrl"}]}
+    assert props["Environment"]["Variables"]["PAYMENT_TOKENIZE_URL"] == {
+        "Fn::Sub": ["${Processor}/v1/payment_methods", {"Processor": processor}]}

@@ -83,7 +83,7 @@ def sub_keys(key: str, k: int) -> list[str]:
 
 def pick_sub_key(key: str, k: int, writer: str | None = None) -> str:
     """The sub-key a write goes to: random (spreads one hot writer too) or fixed per `writer`."""
-    index = random.randrange(k) if writer is None else stable_hash64(writer) % k
+    index = random.randrange(k) if writer is None else stable_hash64(writer) % k  # noqa: S311 - load spreading
     return f"{key}#{index}"
 
 

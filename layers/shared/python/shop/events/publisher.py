@@ -135,7 +135,7 @@ class EventPublisher:
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads the retries of many concurrent publishers.
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))  # noqa: S311 - jitter
 
 
 def _failure(item: tuple[Envelope, dict[str, Any]], result: dict[str, Any]) -> FailedEntry:
