@@ -40,6 +40,9 @@ class _NoDelayRequestHandler(ChaliceRequestHandler):
 
 
 class _Server(ThreadedHTTPServer):
+    # socketserver's backlog of 5 overflows when a crowd of shoppers connects at once (the flash sale)
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (a timeout test, a retry) is not a server error worth a traceback.
         if isinstance(sys.exc_info()[1], ConnectionError):

@@ -352,7 +352,8 @@ def test_a_function_whose_policy_refuses_api_gateway_answers_500_without_being_i
 
     gateway = run_gateway(make_stack(), invoke_permission=permission)
     response = gateway.client.get("/public/a/b")
-    assert response.status_code == 500 and response.json() == {"message": "Internal server error"}
+    assert response.status_code == 500
+    assert response.json() == gateway_error("DEFAULT_5XX", "Internal server error")  # the template's DEFAULT_5XX
     assert gateway.invoker.calls == []
     function_arn, source_arn = asked[0]
     assert function_arn.endswith(f":function:{ECHO}")
